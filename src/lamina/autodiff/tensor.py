@@ -1,0 +1,260 @@
+"""Tensor, Function and the reverse graph walk.
+
+A ``Function`` keeps forward and backward side by side on raw NumPy arrays.
+``Function.apply`` runs ``forward`` and, when gradients are being recorded and
+some input needs one, links the output ``Tensor`` to the function so that
+``Tensor.backward`` can walk the graph once in reverse topological order.
+"""
+import numpy as np
+
+_grad_enabled = True
+
+
+class no_grad:
+    """Context manager (and decorator) under which no graph is recorded."""
+
+    def __enter__(self):
+        global _grad_enabled
+        self._prev = _grad_enabled
+        _grad_enabled = False
+
+    def __exit__(self, *exc):
+        global _grad_enabled
+        _grad_enabled = self._prev
+
+    def __call__(self, fn):
+        def wrapper(*args, **kwargs):
+            with no_grad():
+                return fn(*args, **kwargs)
+        wrapper.__name__ = fn.__name__
+        wrapper.__doc__ = fn.__doc__
+        return wrapper
+
+
+class enable_grad(no_grad):
+    """Context manager under which the graph is recorded again."""
+
+    def __enter__(self):
+        global _grad_enabled
+        self._prev = _grad_enabled
+        _grad_enabled = True
+
+
+def is_grad_enabled():
+    return _grad_enabled
+
+
+class Tensor:
+    """An n-dimensional array that remembers how it was computed.
+
+    ``data`` is the NumPy array; ``grad`` receives the gradient of a scalar
+    that ``backward()`` was called on. Leaves created by the user have no
+    ``_ctx``; results of a recorded ``Function`` point to it.
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    array([2., 4.], dtype=float32)
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_index", "_logits", "_keras_mask",
+                 "__weakref__", "__dict__")
+    __array_priority__ = 1000
+
+    def __init__(self, data, requires_grad=False, dtype=None):
+        if isinstance(data, Tensor):
+            data = data.data
+        if dtype is not None:
+            data = np.asarray(data, dtype=dtype)
+        elif not isinstance(data, np.ndarray):
+            data = np.asarray(data)
+            if data.dtype == np.float64:  # Python floats become floatx, as in Keras
+                from lamina.backend import floatx
+                data = data.astype(floatx())
+        self.data = data
+        self.grad = None
+        self.requires_grad = requires_grad
+        self._ctx = None
+        self._index = 0
+        self._logits = None
+        self._keras_mask = None
+
+    @classmethod
+    def _wrap(cls, data, ctx, index=0):
+        t = cls.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.requires_grad = ctx is not None
+        t._ctx = ctx
+        t._index = index
+        t._logits = None
+        t._keras_mask = None
+        return t
+
+    # array-like facts -------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    dtype = property(lambda self: self.data.dtype)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+
+    def __len__(self):
+        return len(self.data)
+
+    def numpy(self):
+        return self.data
+
+    def item(self):
+        return self.data.item()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __repr__(self):
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor({np.array2string(self.data, prefix='Tensor(')}{grad})"
+
+    def detach(self):
+        return Tensor(self.data)
+
+    def zero_grad(self):
+        self.grad = None
+
+    # the graph walk ----------------------------------------------------
+    def backward(self, grad=None, retain_graph=False):
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that needs it."""
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(
+                    f"backward() without a gradient needs a scalar tensor; this one has shape "
+                    f"{self.shape}. Pass grad= of that shape or reduce it (e.g. .sum()) first.")
+            grad = np.ones_like(self.data)
+        else:
+            grad = np.asarray(grad, dtype=self.data.dtype)
+            if grad.shape != self.data.shape:
+                raise ValueError(f"backward(grad): grad has shape {grad.shape}, "
+                                 f"the tensor {self.shape}")
+        if self._ctx is None:
+            if self.requires_grad:
+                _accumulate_leaf(self, grad)
+            return
+        run_backward(self, grad, retain_graph)
+
+    # operators: defined in lamina.ops.math and attached there ----------
+    def __hash__(self):
+        return id(self)
+
+
+def _accumulate_leaf(t, g):
+    if g.shape != t.data.shape:
+        g = np.broadcast_to(g, t.data.shape)
+    if t.grad is None:
+        t.grad = np.array(g, dtype=t.data.dtype)
+    else:
+        np.add(t.grad, g, out=t.grad, casting="unsafe")
+
+
+def _toposort(root_fn):
+    """Functions reachable from ``root_fn``, each after every function that consumes it."""
+    order = []
+    seen = {id(root_fn)}
+    stack = [(root_fn, iter(root_fn.inputs))]
+    while stack:
+        fn, it = stack[-1]
+        for t in it:
+            parent = getattr(t, "_ctx", None)
+            if parent is not None and id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append((parent, iter(parent.inputs)))
+                break
+        else:
+            stack.pop()
+            order.append(fn)
+    order.reverse()
+    return order
+
+
+def run_backward(root, grad, retain_graph=False):
+    order = _toposort(root._ctx)
+    pending = {id(root._ctx): _out_slots(root._ctx)}
+    pending[id(root._ctx)][root._index] = grad
+    for fn in order:
+        gouts = pending.pop(id(fn), None)
+        if gouts is None:
+            continue
+        if fn.n_outputs == 1:
+            gins = fn.backward(gouts[0])
+        else:
+            gins = fn.backward(*gouts)
+        if not isinstance(gins, tuple):
+            gins = (gins,)
+        for t, g, need in zip(fn.inputs, gins, fn.needs_grad):
+            if g is None or not need:
+                continue
+            parent = t._ctx
+            if parent is None:
+                _accumulate_leaf(t, g)
+                continue
+            slots = pending.get(id(parent))
+            if slots is None:
+                slots = pending[id(parent)] = _out_slots(parent)
+            prev = slots[t._index]
+            # out of place: a backward may hand the same array to several inputs
+            slots[t._index] = g if prev is None else prev + g
+        if not retain_graph:
+            fn.inputs = ()
+    return None
+
+
+def _out_slots(fn):
+    return [None] * fn.n_outputs
+
+
+class Function:
+    """A differentiable operation on raw arrays.
+
+    Subclasses define ``forward(*arrays) -> array`` (or a tuple of arrays when
+    ``n_outputs > 1``) and ``backward(*grad_outputs) -> grad or tuple of grads``
+    (one per input, ``None`` where an input needs none). Static arguments go to
+    ``__init__`` through ``apply``'s keyword arguments. ``self.needs_grad`` tells
+    backward which inputs need a gradient, so it can skip work.
+    """
+
+    n_outputs = 1
+    inputs = ()
+    needs_grad = ()
+
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+
+    def forward(self, *arrays):
+        raise NotImplementedError
+
+    def backward(self, *grads):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **kwargs):
+        fn = cls(**kwargs)
+        arrays = [t.data if isinstance(t, Tensor) else t for t in inputs]
+        record = False
+        if _grad_enabled:
+            needs = tuple(isinstance(t, Tensor) and t.requires_grad for t in inputs)
+            record = True in needs
+            if record:
+                fn.needs_grad = needs
+        out = fn.forward(*arrays)
+        if not record:
+            if cls.n_outputs == 1:
+                return Tensor._wrap(out, None)
+            return tuple(Tensor._wrap(o, None) for o in out)
+        fn.inputs = inputs
+        if cls.n_outputs == 1:
+            return Tensor._wrap(out, fn)
+        return tuple(Tensor._wrap(o, fn, i) for i, o in enumerate(out))
+
+
+def as_tensor(x, dtype=None):
+    """``x`` itself if it is a Tensor, else a constant Tensor of it (floatx for Python numbers)."""
+    if isinstance(x, Tensor):
+        return x
+    return Tensor(x, dtype=dtype)

@@ -33,8 +33,9 @@ def gradient_check(fn, *inputs, wrt=None, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0
     >>> gradient_check(lambda a, b: ops.multiply(a, b), np.ones((2, 3)), np.ones(3))
     True
     """
-    arrays = [np.array(x, dtype=np.float64) if np.asarray(x).dtype.kind == "f" else np.asarray(x)
-              for x in inputs]
+    # contiguous copies: the finite differences perturb elements through a flat view
+    arrays = [np.array(x, dtype=np.float64, order="C") if np.asarray(x).dtype.kind == "f"
+              else np.asarray(x) for x in inputs]
     if wrt is None:
         wrt = [i for i, a in enumerate(arrays) if a.dtype.kind == "f"]
     rng = np.random.default_rng(seed)

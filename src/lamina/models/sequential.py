@@ -1,0 +1,168 @@
+"""Sequential: a plain stack of layers, each feeding the next."""
+from lamina.autodiff.tensor import Tensor
+from lamina.layers.core.input_layer import InputLayer
+from lamina.layers.layer import Layer, SymbolicTensor
+from lamina.models.model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers.
+
+    Shapes are known as soon as the first layer knows its input shape, so ``summary()``
+    works before any data arrives.
+
+    >>> model = Sequential([Dense(50, input_shape=(13,)), Activation("relu"), Dense(1)])
+    >>> model.compile(optimizer="rmsprop", loss="mse")
+    >>> model.fit(x, y, epochs=10, batch_size=32)
+    """
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        super().__init__(trainable=trainable, name=name)
+        self._input_layer = None
+        self._forward_plan = None
+        for layer in layers or []:
+            self.add(layer)
+
+    @property
+    def layers(self):
+        return list(self._sublayers)
+
+    def add(self, layer):
+        """Append a layer (or an ``Input``) and build it if the input shape is known."""
+        if isinstance(layer, SymbolicTensor):
+            if not isinstance(layer._layer, InputLayer):
+                raise TypeError("Sequential.add: only an Input(...) tensor can be added, not the "
+                                "output of another layer")
+            layer = layer._layer
+        if isinstance(layer, InputLayer):
+            if self._sublayers or self._input_layer is not None:
+                raise ValueError("Sequential.add: an Input must come first")
+            self._input_layer = layer
+            self._rebuild()
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add: expected a lamina Layer, got {type(layer).__name__}")
+        if any(layer is other for other in self._sublayers):
+            raise ValueError(f"Sequential.add: layer '{layer.name}' is already in the model")
+        self._sublayers.append(layer)
+        self._invalidate()
+        self._rebuild()
+
+    def pop(self):
+        """Remove the last layer."""
+        if not self._sublayers:
+            raise IndexError("Sequential.pop: the model has no layers")
+        layer = self._sublayers.pop()
+        self._invalidate()
+        if self.built:
+            self.output_shape = (self._sublayers[-1].output_shape if self._sublayers
+                                 else self.input_shape)
+        return layer
+
+    def _invalidate(self):
+        self._forward_plan = None
+        self._train_ready = False
+        self._metrics = None if self.compiled else self._metrics
+
+    def _declared_input_shape(self):
+        if self._input_layer is not None:
+            return self._input_layer.batch_shape
+        if self._sublayers:
+            first = self._sublayers[0]
+            if first.built and first.input_shape is not None:
+                return first.input_shape
+            return first._batch_input_shape
+        return None
+
+    def _rebuild(self):
+        shape = self._declared_input_shape()
+        if shape is not None and self._sublayers:
+            self._build_layers(shape)
+
+    def _build_layers(self, input_shape):
+        shape = tuple(input_shape)
+        for layer in self._sublayers:
+            if not layer.built:
+                layer._maybe_build(shape)
+            elif layer.input_shape is not None and not _compatible(layer.input_shape, shape):
+                raise ValueError(f"Sequential: layer '{layer.name}' was built for inputs of shape "
+                                 f"{layer.input_shape} but receives {shape}")
+            shape = layer.compute_output_shape(shape)
+        self.input_shape = tuple(input_shape)
+        self.output_shape = shape
+        self.built = True
+
+    def build(self, input_shape=None):
+        input_shape = input_shape or self._declared_input_shape()
+        if input_shape is None:
+            raise ValueError("Sequential.build: the input shape is unknown; give input_shape= "
+                             "to the first layer or call build((None, features))")
+        self._build_layers(tuple(input_shape))
+
+    def _maybe_build(self, input_shape):
+        if not self.built or self.input_shape is None:
+            self._build_layers(tuple(input_shape))
+
+    def call(self, inputs, training=None):
+        x = inputs
+        for layer in self._sublayers:
+            x = layer(x, training=training)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        for layer in self._sublayers:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    # the hot path: the input was checked once per fit/predict, so call each layer directly
+    def _forward(self, x, training=False):
+        plan = self._forward_plan
+        if plan is None:
+            plan = self._forward_plan = self._make_plan()
+        for call, takes_training, layer in plan:
+            x = call(x, training=training) if takes_training else call(x)
+            if layer is not None:
+                layer._losses = [layer.activity_regularizer(x)]
+        return x
+
+    def _make_plan(self):
+        return [(layer.call, layer._call_takes_training,
+                 layer if layer.activity_regularizer is not None else None)
+                for layer in self._sublayers]
+
+    def _check_input_array(self, x):
+        if not self._sublayers:
+            raise ValueError("Sequential: the model has no layers; add some with model.add(...)")
+        expected = self.input_shape if self.built else self._declared_input_shape()
+        if expected is None:
+            return
+        got = x.shape
+        if len(got) != len(expected) or any(e is not None and e != g
+                                            for e, g in zip(expected[1:], got[1:])):
+            first = self._sublayers[0]
+            raise ValueError(
+                f"Input 0 of layer '{first.name}' ({type(first).__name__}) is incompatible with "
+                f"the data: expected shape {expected} (None = any size), got data of shape {got}"
+                + (f": {expected[-1]} features per sample expected, {got[-1]} given"
+                   if len(got) == len(expected) and len(got) >= 2 else ""))
+
+    def get_config(self):
+        from lamina.layers import serialize
+        layers = []
+        if self._input_layer is not None:
+            layers.append(serialize(self._input_layer))
+        layers += [serialize(layer) for layer in self._sublayers]
+        return {"name": self.name, "trainable": self.trainable, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.layers import deserialize
+        model = cls(name=config.get("name"))
+        for layer_config in config.get("layers", []):
+            model.add(deserialize(layer_config, custom_objects=custom_objects))
+        return model
+
+
+def _compatible(a, b):
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))

@@ -74,7 +74,11 @@ def get(identifier):
             raise ValueError(f"Unknown activation {identifier!r}. Valid names: {', '.join(sorted(ALL))}")
         return fn
     if isinstance(identifier, dict):
-        return get(identifier.get("config", identifier).get("name", identifier.get("class_name")))
+        if identifier.get("class_name") == "function":
+            from lamina.utils.serialization import deserialize_callable
+            return deserialize_callable(identifier)
+        config = identifier.get("config")
+        return get(config.get("name") if isinstance(config, dict) else config)
     if callable(identifier):
         return identifier
     raise TypeError(f"Could not interpret activation {identifier!r}: expected a name "

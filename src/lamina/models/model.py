@@ -79,7 +79,7 @@ class Model(Layer):
                              "loss=lamina.losses.MeanSquaredError()")
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
-        self._loss_fn = losses.get(loss)
+        self._loss_fn = losses.resolve(loss)
         self._loss_id = loss
         self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
         self._metrics = None  # resolved once the output shape is known

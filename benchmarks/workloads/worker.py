@@ -1,0 +1,129 @@
+"""Run W1 and/or W5 for ONE framework in this process and write the results as JSON.
+
+run.py starts one of these per framework, each in a fresh interpreter. It also runs on its
+own, e.g. to profile lamina::
+
+    python -m cProfile -s cumtime benchmarks/workloads/worker.py --framework lamina \\
+        --workloads W1 --reps 1 --no-warmup | head -40
+
+Frameworks: lamina, torch, torch-dataloader, keras-jax, keras-torch, keras-tensorflow.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import traceback
+
+FRAMEWORKS = ("lamina", "torch", "torch-dataloader", "keras-jax", "keras-torch",
+              "keras-tensorflow")
+SEED = 1234
+
+
+def load_impl(framework):
+    """The framework's workload module; the framework itself is imported here (untimed)."""
+    if framework.startswith("keras-"):
+        os.environ["KERAS_BACKEND"] = framework.split("-", 1)[1]
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        import keras_impl as impl
+        if impl.keras.backend.backend() != framework.split("-", 1)[1]:
+            raise RuntimeError(f"KERAS_BACKEND={os.environ['KERAS_BACKEND']} was not honoured: "
+                               f"keras runs on {impl.keras.backend.backend()}")
+        return impl
+    if framework in ("torch", "torch-dataloader"):
+        import torch_impl as impl
+        impl.USE_DATALOADER = framework == "torch-dataloader"
+        return impl
+    if framework == "lamina":
+        import lamina_impl as impl
+        return impl
+    raise ValueError(f"--framework: expected one of {', '.join(FRAMEWORKS)}, got {framework!r}")
+
+
+def run_w1(impl, data, reps, warmup):
+    from bench_common import initial_weights, score
+    x, y = data["x_train"], data["y_train"]
+    if warmup:
+        # Untimed: first-call costs (lazy imports, backend start-up) are not the workload's.
+        model = impl.build(initial_weights(SEED - 1))
+        impl.seed(SEED - 1)
+        impl.fit(model, x, y, epochs=2)
+    times, scores, losses, val_losses = [], [], [], []
+    model = None
+    for rep in range(reps):
+        impl.seed(SEED + rep)
+        model = impl.build(initial_weights(SEED + rep))
+        t0 = time.perf_counter()
+        loss, val_loss = impl.fit(model, x, y)  # the timed call: training only
+        times.append(time.perf_counter() - t0)
+        scores.append(score(impl.predict(model, data["x_test"]), data["y_test"]))
+        losses.append(float(loss))
+        val_losses.append(float(val_loss))
+    return model, {"fit_s": statistics.median(times), "fit_s_all": times,
+                   "score": statistics.median(scores), "score_all": scores,
+                   "final_loss_all": losses, "final_val_loss_all": val_losses}
+
+
+def run_w5(impl, model, data):
+    from bench_common import W5_CALLS, initial_weights, per_call_us
+    if model is None:  # W5 alone: train the W1 model once, untimed
+        impl.seed(SEED)
+        model = impl.build(initial_weights(SEED))
+        impl.fit(model, data["x_train"], data["y_train"])
+    x_row = data["x_test"][:1].copy()
+    out = {"calls": W5_CALLS}
+    for name, fn in impl.w5_calls(model, x_row).items():
+        try:
+            out[name] = per_call_us(fn)
+        except Exception as e:  # noqa: BLE001  one failing call style should not hide the other
+            out[name] = {"error": f"{type(e).__name__}: {e}",
+                         "traceback": traceback.format_exc(limit=8)}
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--framework", required=True, choices=FRAMEWORKS)
+    p.add_argument("--workloads", default="W1,W5")
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--data", default=None, help="BostonHousing.csv (default ../shared/...)")
+    p.add_argument("--data-npz", default=None, help="arrays prepared by run.py (overrides --data)")
+    p.add_argument("--out", default=None, help="write the JSON here (default: stdout)")
+    p.add_argument("--no-warmup", action="store_true")
+    args = p.parse_args(argv)
+    workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
+
+    result = {"framework": args.framework, "python": sys.executable,
+              "python_version": platform.python_version(), "errors": []}
+    try:
+        import numpy as np
+        if args.data_npz:
+            with np.load(args.data_npz) as f:
+                data = {k: f[k] for k in f.files}
+            result["data"] = args.data_npz
+        else:
+            from bench_common import prepare_w1
+            data, result["data"] = prepare_w1(args.data)
+        impl = load_impl(args.framework)
+        result["versions"] = impl.versions()
+        model = None
+        if "W1" in workloads:
+            model, result["W1"] = run_w1(impl, data, args.reps, not args.no_warmup)
+        if "W5" in workloads:
+            result["W5"] = run_w5(impl, model, data)
+    except Exception as e:  # noqa: BLE001  reported in the JSON
+        result["errors"].append({"error": f"{type(e).__name__}: {e}",
+                                 "traceback": traceback.format_exc()})
+    text = json.dumps(result, indent=1)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text)
+    else:
+        print(text)
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

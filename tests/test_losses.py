@@ -132,7 +132,7 @@ def test_hinge_gradient_wrt_labels_in_minus_one_one():
     t = rng.choice([-1.0, 1.0], (4, 3)) * rng.uniform(0.5, 1.5, (4, 3))  # not binary
     p = rng.uniform(-0.3, 0.3, (4, 3))
     for fn in (losses.hinge, losses.squared_hinge):
-        assert gradient_check(lambda a, b: fn(a, b), t, p, wrt=[0, 1])
+        assert gradient_check(fn, t, p, wrt=[0, 1])
 
 
 def test_per_sample_loss_is_one_fused_op():
@@ -356,13 +356,17 @@ def test_reductions():
         assert float(val(loss(t, Tensor(p)))) == pytest.approx(plain, rel=1e-12)
         assert float(val(loss(t, Tensor(p), sample_weight=w))) == pytest.approx(weighted,
                                                                                rel=1e-12)
-        assert gradient_check(lambda a: loss(t, a, sample_weight=w), p)
+        assert gradient_check(lambda a, f=loss: f(t, a, sample_weight=w), p)
     for reduction in ("none", None):
         loss = losses.MeanSquaredError(reduction=reduction)
         np.testing.assert_allclose(val(loss(t, Tensor(p))), per)
         np.testing.assert_allclose(val(loss(t, Tensor(p), sample_weight=w)), per * w)
     with pytest.raises(ValueError, match="reduction"):
         losses.MeanSquaredError(reduction="auto")
+    with pytest.raises(ValueError, match="label_smoothing"):
+        losses.BinaryCrossentropy(label_smoothing=1.5)
+    with pytest.raises(ValueError, match="delta"):
+        losses.Huber(delta=0)
 
 
 def test_small_weight_sums_are_not_floored():

@@ -68,6 +68,12 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("lamina: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `lamina demo --verbose 1 | head`): stop quietly, and
+        # point stdout at devnull so Python's exit-time flush cannot fail again.
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ Each per-sample loss is one fused op (``lamina.ops.losses``), followed by one
 output remembers (``y_pred._logits``), which is exact and stable.
 """
 import inspect
+import re
 import warnings
 
 import numpy as np
@@ -379,8 +380,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     if mask is not None:
         m = mask.data if isinstance(mask, Tensor) else mask
         m = _align_weights(np.asarray(m, dtype=bool), shape, "mask")
-        valid = int(np.count_nonzero(np.broadcast_to(m, shape)))
-        count = valid * values.size // max(np.broadcast_to(m, shape).size, 1)
+        count = int(np.count_nonzero(np.broadcast_to(m, shape)))  # mean over unmasked only
         m = m.astype(dtype)
         w = m if w is None else w * m
     if w is not None and np.broadcast_shapes(w.shape, shape) != tuple(shape):
@@ -407,7 +407,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
 # --- Loss classes ----------------------------------------------------------------------------
 
 def _snake(name):
-    import re
+    """Keras's to_snake_case: 'KLDivergence' -> 'kl_divergence'."""
     name = re.sub(r"\W+", "", name)
     name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
@@ -523,6 +523,12 @@ class _Wrapped(LossFunctionWrapper):
         return cls(**config)
 
 
+def _check_smoothing(cls_name, label_smoothing):
+    if not 0 <= label_smoothing <= 1:
+        raise ValueError(f"{cls_name}: `label_smoothing` must be in [0, 1], "
+                         f"got {label_smoothing!r}")
+
+
 class MeanSquaredError(_Wrapped):
     """``mean(square(y_true - y_pred))``.
 
@@ -591,6 +597,8 @@ class Huber(_Wrapped):
     _params = ("delta",)
 
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
+        if not delta > 0:
+            raise ValueError(f"Huber: `delta` must be > 0, got {delta!r}")
         super().__init__(reduction=reduction, name=name, dtype=dtype, delta=delta)
 
 
@@ -662,6 +670,7 @@ class BinaryCrossentropy(_Wrapped):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
+        _check_smoothing("BinaryCrossentropy", label_smoothing)
         super().__init__(reduction=reduction, name=name, dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
 
@@ -679,6 +688,7 @@ class CategoricalCrossentropy(_Wrapped):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
+        _check_smoothing("CategoricalCrossentropy", label_smoothing)
         super().__init__(reduction=reduction, name=name, dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
 

@@ -13,14 +13,13 @@ and names every metric as Keras reports it in logs: the string the user wrote, e
 metric's own name.
 """
 import inspect
-import re
 
 import numpy as np
 
 from lamina import losses as _losses
 from lamina.autodiff.tensor import Tensor, no_grad
 from lamina.backend import epsilon, floatx
-from lamina.losses import squeeze_or_expand_to_same_rank
+from lamina.losses import _snake, squeeze_or_expand_to_same_rank
 
 NEG_INF = -1e10
 
@@ -41,12 +40,6 @@ def _true(y_true, p):
 
 def _mean_last(x):
     return x.mean(axis=-1) if x.ndim else x
-
-
-def _snake(name):
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 # --- metric functions (per-sample values, on arrays) -----------------------------------------

@@ -337,3 +337,34 @@ def test_loss_object_and_optimizer_object():
     model.compile(optimizer=optimizers.RMSprop(), loss=losses.MeanSquaredError())
     h = model.fit(x, y, epochs=5, verbose=0)
     assert h.history["loss"][-1] < h.history["loss"][0]
+
+
+def test_freezing_a_layer_between_fits_keeps_its_weights():
+    x, y = regression_data(n=32)
+    model = mlp()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=1, verbose=0)
+    first = model.layers[0]
+    first.trainable = False
+    frozen = first.get_weights()
+    model.fit(x, y, epochs=2, verbose=0)
+    for a, b in zip(frozen, first.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_only_weighted_metrics_see_sample_weights():
+    x = np.zeros((4, 1), dtype=np.float32)
+    y = np.array([[0.0], [0.0], [2.0], [2.0]], dtype=np.float32)
+    model = Sequential([layers.Dense(1, input_shape=(1,), kernel_initializer="zeros")])
+    model.compile(optimizer="sgd", loss="mae", metrics=["mae"], weighted_metrics=["mse"])
+    logs = model.test_on_batch(x, y, sample_weight=np.array([1.0, 1.0, 0.0, 0.0]),
+                               return_dict=True)
+    assert logs["mae"] == 1.0  # unweighted: mean(|0-0|, |0-0|, 2, 2)
+    assert logs["mse"] == 0.0  # weighted: the two nonzero errors have weight 0
+
+
+def test_progress_is_dynamic_in_jupyter(monkeypatch):
+    import sys
+    from lamina.utils.progbar import is_interactive
+    monkeypatch.setitem(sys.modules, "ipykernel", object())
+    assert is_interactive(io.StringIO())

@@ -83,7 +83,8 @@ class Model(Layer):
         self._loss_id = loss
         self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
         self._metrics = None  # resolved once the output shape is known
-        self._weighted_metric_count = len(weighted_metrics or [])
+        # as in Keras, only weighted_metrics see sample weights
+        self._weighted = [False] * len(metrics or []) + [True] * len(weighted_metrics or [])
         self.compiled = True
         self._train_ready = False
 
@@ -158,8 +159,8 @@ class Model(Layer):
         return float(loss.data), out.data
 
     def _update_metrics(self, y, out, sw):
-        for m in self._metrics:
-            m.update_state(y, out, sample_weight=sw)
+        for m, weighted in zip(self._metrics, self._weighted):
+            m.update_state(y, out, sample_weight=sw if weighted else None)
 
     def _logs(self, loss_mean):
         logs = {"loss": loss_mean}
@@ -216,6 +217,7 @@ class Model(Layer):
         if not self.built:
             self._maybe_build((None,) + x.shape[1:])
         self._resolve_metrics()
+        self._train_ready = False  # layers may have been frozen or unfrozen since the last fit
         self._prepare_training()
 
         batches = math.ceil(n / batch_size)

@@ -161,4 +161,4 @@ def weighted_mean(values, weights=None, divisor=None):
         weights = np.asarray(weights, dtype=data.dtype)
         while weights.ndim < data.ndim:
             weights = weights[..., None]
-    return WeightedMean.apply(values, weights=weights, divisor=max(divisor, 1))
+    return WeightedMean.apply(values, weights=weights, divisor=divisor if divisor > 0 else 1)

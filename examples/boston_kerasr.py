@@ -20,8 +20,17 @@ Run: python examples/boston_kerasr.py   (offline: pip install 'lamina[data]')
 """
 import numpy as np
 
-from lamina.kerasr import (Activation, Dense, RMSprop, Sequential, keras_compile, keras_fit,
-                           keras_predict, load_boston_housing, normalize)
+from lamina.kerasr import (
+    Activation,
+    Dense,
+    RMSprop,
+    Sequential,
+    keras_compile,
+    keras_fit,
+    keras_predict,
+    load_boston_housing,
+    normalize,
+)
 
 mod = Sequential()
 mod.add(Dense(units=50, input_shape=13))

@@ -137,6 +137,17 @@ def test_optimizer_clipping_minus_one_means_off():
     assert opt.clipnorm == 1.0
 
 
+def test_optimizer_decay_is_keras2_inverse_time():
+    opt = kerasr.SGD(lr=0.1, decay=0.5)  # Keras 2: lr / (1 + decay * iterations)
+    assert opt.learning_rate == pytest.approx(0.1)
+    opt.iterations = 2
+    assert opt.learning_rate == pytest.approx(0.05)
+    with pytest.raises(ValueError, match="decay"):
+        kerasr.Adam(decay=-1)
+    with pytest.raises(NotImplementedError, match="schedule_decay"):
+        kerasr.Nadam(schedule_decay=0.01)
+
+
 # ------------------------------------------------------------------ compile / fit / predict
 
 
@@ -211,6 +222,8 @@ def test_model_functions_check_their_arguments():
         kerasr.keras_fit(mod, np.zeros((4, 2)), np.zeros(4), batch_size=0)
     with pytest.raises(ValueError, match="epochs"):
         kerasr.keras_fit(mod, np.zeros((4, 2)), np.zeros(4), epochs=1.5)
+    with pytest.raises(ValueError, match="validation_split"):
+        kerasr.keras_fit(mod, np.zeros((4, 2)), np.zeros(4), validation_split="0.1")
 
 
 # ------------------------------------------------------------------ data helpers
@@ -235,7 +248,7 @@ def test_load_boston_housing_from_a_local_csv(tmp_path, monkeypatch):
     np.testing.assert_allclose(boston.X_train, x[idx[:32]])
     np.testing.assert_allclose(boston.Y_test, y[idx[32:]])
     with pytest.raises(AttributeError, match="X_val"):
-        boston.X_val
+        _ = boston.X_val
     boston.extra = 1
     assert boston["extra"] == 1
 

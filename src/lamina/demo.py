@@ -9,8 +9,10 @@ better.
    Dense(50) -> relu -> Dense(1), RMSprop(), 200 epochs.
 2. The Keras way, tuned: features z-scored with the training set's mean and std (row
    normalization lets the largest features, TAX and B, swamp the others), two hidden
-   layers of 64 relu units, Adam(1e-3), 200 epochs. It was chosen on the validation
-   split, never on the test set.
+   layers of 64 relu units, Adam(1e-3), 200 epochs. z-scoring is what matters: in
+   5-fold cross-validation on the training rows (the test rows never took part), 1 to 3
+   hidden layers of 32 to 128 units, 100 to 400 epochs and L2 penalties all scored
+   within noise of each other, so this is the common recipe rather than a lucky pick.
 
 >>> from lamina import demo
 >>> scores = demo.run(verbose=0)  # doctest: +SKIP
@@ -32,7 +34,7 @@ def score(pred, y):
     return float(np.std(pred - y, ddof=1) / np.std(y, ddof=1))
 
 
-def load_boston(verbose=1):
+def load_boston():
     """The Boston Housing split without touching the network when a local copy exists.
 
     Keras's file from the cache if it is there, else the CSV shipped by the ``boston``
@@ -43,20 +45,29 @@ def load_boston(verbose=1):
 
     cached = os.path.join(lamina_home(), "datasets", "boston_housing.npz")
     if os.path.isfile(cached):
+        print(f"Data: {cached}")
         return load_boston_housing(path=cached)
+    # A private helper of the loader; looked up softly so a rename costs only the shortcut.
     finder = getattr(boston_housing, "_boston_package_csv", None)
     shipped = finder() if finder is not None else None
     if shipped is not None:
-        if verbose:
-            print(f"Data: {shipped} (from the `boston` package)")
+        print(f"Data: {shipped} (shipped by the `boston` package)")
         return load_boston_housing(path=shipped)
     return load_boston_housing()
 
 
 def kerasr_example(data, epochs=EPOCHS, verbose=0):
     """kerasR's README example, translated line for line; returns the test score."""
-    from lamina.kerasr import (Activation, Dense, RMSprop, Sequential, keras_compile,
-                               keras_fit, keras_predict, normalize)
+    from lamina.kerasr import (
+        Activation,
+        Dense,
+        RMSprop,
+        Sequential,
+        keras_compile,
+        keras_fit,
+        keras_predict,
+        normalize,
+    )
 
     mod = Sequential()
     mod.add(Dense(units=50, input_shape=13))
@@ -111,7 +122,7 @@ def run(verbose=0, quick=False, seed=DEFAULT_SEED):
     from lamina import backend
 
     epochs = QUICK_EPOCHS if quick else EPOCHS
-    data = load_boston(verbose=verbose)
+    data = load_boston()
     print(f"Boston Housing: {len(data.X_train)} training rows (10% held out for validation), "
           f"{len(data.X_test)} test rows; {epochs} epochs each.")
     print("Score = sd(pred - y) / sd(y) on the test set (1.0 = predicting the mean; lower is "

@@ -29,12 +29,11 @@ import numpy as np
 from lamina.models import Sequential  # kerasR's Sequential(layers = NULL) is Keras's
 
 __all__ = [
-    "Sequential", "Dense", "Activation", "Dropout", "Flatten", "Reshape", "Permute",
-    "RepeatVector", "ActivityRegularization", "Lambda",
-    "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam",
-    "keras_compile", "keras_fit", "keras_predict", "keras_predict_classes",
-    "keras_predict_proba", "keras_available", "load_boston_housing", "normalize",
-    "to_categorical", "expand_dims", "RList",
+    "SGD", "Activation", "ActivityRegularization", "Adadelta", "Adagrad", "Adam", "Adamax",
+    "Dense", "Dropout", "Flatten", "Lambda", "Nadam", "Permute", "RList", "RMSprop",
+    "RepeatVector", "Reshape", "Sequential", "expand_dims", "keras_available", "keras_compile",
+    "keras_fit", "keras_predict", "keras_predict_classes", "keras_predict_proba",
+    "load_boston_housing", "normalize", "to_categorical",
 ]
 
 
@@ -199,7 +198,7 @@ def SGD(lr=0.01, momentum=0.0, decay=0.0, nesterov=False, clipnorm=-1, clipvalue
     >>> opt = SGD(lr = 0.1, momentum = 0.9)
     """
     return _optimizer("SGD", 0.01, lr, learning_rate, decay, clipnorm, clipvalue,
-                      momentum=float(momentum), nesterov=bool(nesterov))
+                      momentum=momentum, nesterov=nesterov)
 
 
 def RMSprop(lr=0.001, rho=0.9, epsilon=1e-08, decay=0.0, clipnorm=-1, clipvalue=-1,
@@ -209,20 +208,20 @@ def RMSprop(lr=0.001, rho=0.9, epsilon=1e-08, decay=0.0, clipnorm=-1, clipvalue=
     >>> opt = RMSprop()            # kerasR's defaults: lr = 0.001, rho = 0.9
     """
     return _optimizer("RMSprop", 0.001, lr, learning_rate, decay, clipnorm, clipvalue,
-                      rho=float(rho), epsilon=float(epsilon))
+                      rho=rho, epsilon=epsilon)
 
 
 def Adagrad(lr=0.01, epsilon=1e-08, decay=0.0, clipnorm=-1, clipvalue=-1, learning_rate=None):
     """Adagrad: per-parameter rates scaled by the sum of past squared gradients."""
     return _optimizer("Adagrad", 0.01, lr, learning_rate, decay, clipnorm, clipvalue,
-                      epsilon=float(epsilon))
+                      epsilon=epsilon)
 
 
 def Adadelta(lr=1.0, rho=0.95, epsilon=1e-08, decay=0.0, clipnorm=-1, clipvalue=-1,
              learning_rate=None):
     """Adadelta: Adagrad with a moving window of squared gradients and updates."""
     return _optimizer("Adadelta", 1.0, lr, learning_rate, decay, clipnorm, clipvalue,
-                      rho=float(rho), epsilon=float(epsilon))
+                      rho=rho, epsilon=epsilon)
 
 
 def Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-08, decay=0.0, clipnorm=-1,
@@ -232,14 +231,14 @@ def Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-08, decay=0.0, clipnorm=
     >>> opt = Adam(lr = 0.01)
     """
     return _optimizer("Adam", 0.001, lr, learning_rate, decay, clipnorm, clipvalue,
-                      beta_1=float(beta_1), beta_2=float(beta_2), epsilon=float(epsilon))
+                      beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
 
 
 def Adamax(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=1e-08, decay=0.0, clipnorm=-1,
            clipvalue=-1, learning_rate=None):
     """Adamax: Adam with the infinity norm."""
     return _optimizer("Adamax", 0.002, lr, learning_rate, decay, clipnorm, clipvalue,
-                      beta_1=float(beta_1), beta_2=float(beta_2), epsilon=float(epsilon))
+                      beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
 
 
 def Nadam(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=1e-08, schedule_decay=0.004,
@@ -253,7 +252,7 @@ def Nadam(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=1e-08, schedule_decay=0.00
         raise NotImplementedError(f"Nadam: only schedule_decay=0.004 (Keras's built-in momentum "
                                   f"schedule) is supported, got {schedule_decay!r}")
     return _optimizer("Nadam", 0.002, lr, learning_rate, 0.0, clipnorm, clipvalue,
-                      beta_1=float(beta_1), beta_2=float(beta_2), epsilon=float(epsilon))
+                      beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
 
 
 # --- models --------------------------------------------------------------------------------
@@ -302,6 +301,10 @@ def keras_fit(model, x, y, batch_size=32, epochs=10, verbose=1, callbacks=None,
     _check_model(model, "keras_fit")
     if callbacks is not None and not isinstance(callbacks, (list, tuple)):
         callbacks = [callbacks]
+    if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real) \
+            or not 0 <= validation_split < 1:
+        raise ValueError(f"keras_fit: validation_split must be a number in [0, 1), got "
+                         f"{validation_split!r}")
     y = np.asarray(y)
     if y.ndim == 1:
         y = y.reshape(-1, 1)

@@ -221,12 +221,31 @@ class Layer:
             self._check_input(inputs)
         if self._call_takes_training:
             kwargs["training"] = training
+        if mask is None:
+            mask = _mask_of(inputs)
         if self._call_takes_mask and mask is not None:
             kwargs["mask"] = mask
         out = self.call(inputs, **kwargs)
         if self.activity_regularizer is not None:
             self._losses = [self.activity_regularizer(out)]
+        if mask is not None or self._produces_mask:
+            out_mask = self.compute_mask(inputs, mask)
+            if out_mask is not None and isinstance(out, Tensor):
+                out._keras_mask = out_mask
         return out
+
+    # --- masks -------------------------------------------------------------------
+    @property
+    def _produces_mask(self):
+        """True for layers that create a mask (Embedding(mask_zero=True), Masking)."""
+        return type(self).compute_mask is not Layer.compute_mask
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of this layer's output: the input's mask if the layer supports masking.
+
+        A mask is a boolean array of shape (batch, timesteps); True marks a real step.
+        """
+        return mask if self.supports_masking else None
 
     def _check_input(self, inputs):
         if self.input_shape is None or not isinstance(inputs, Tensor):
@@ -272,6 +291,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _mask_of(inputs):
+    if isinstance(inputs, Tensor):
+        return inputs._keras_mask
+    if isinstance(inputs, (list, tuple)):
+        masks = [t._keras_mask if isinstance(t, Tensor) else None for t in inputs]
+        return None if all(m is None for m in masks) else masks
+    return None
 
 
 def _shape_of(inputs, batch_dim=True):

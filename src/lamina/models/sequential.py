@@ -127,6 +127,9 @@ class Sequential(Model):
         return x
 
     def _make_plan(self):
+        if any(layer._produces_mask or layer._call_takes_mask for layer in self._sublayers):
+            # masks flow through Layer.__call__: take the general path for every layer
+            return [(layer.__call__, True, None) for layer in self._sublayers]
         return [(layer.call, layer._call_takes_training,
                  layer if layer.activity_regularizer is not None else None)
                 for layer in self._sublayers]

@@ -331,11 +331,12 @@ def keras_predict_proba(model, x, batch_size=32, verbose=1):
 
 def keras_predict_classes(model, x, batch_size=32, verbose=1):
     """Class indices (0-based, as in kerasR): the argmax of several outputs, or output > 0.5
-    for a single (sigmoid) output. Returns an int array of shape (samples,)."""
+    for a single (sigmoid) output. The class axis is dropped: (samples, k) gives (samples,)."""
     proba = keras_predict(model, x, batch_size=batch_size, verbose=verbose)
     if proba.ndim >= 2 and proba.shape[-1] > 1:
         return proba.argmax(axis=-1)
-    return (proba > 0.5).astype("int32").reshape(len(proba))
+    classes = (proba > 0.5).astype("int32")
+    return classes[..., 0] if classes.ndim >= 2 else classes
 
 
 def keras_available(silent=False):

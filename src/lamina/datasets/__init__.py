@@ -13,9 +13,10 @@ import importlib
 
 from ._download import DownloadError, get_file, lamina_home
 
-_LOADERS = {"boston_housing"}
+_LOADERS = {"boston_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", "mnist", "reuters"}
 
-__all__ = ["DownloadError", "boston_housing", "get_file", "lamina_home"]
+__all__ = ["DownloadError", "boston_housing", "cifar10", "cifar100", "fashion_mnist", "get_file",
+           "imdb", "lamina_home", "mnist", "reuters"]
 
 
 def __getattr__(name):

@@ -3,7 +3,8 @@
 Each sample is a new Python process that times its own ``import X`` (the "import" number)
 and then touches the classes the W1 script uses (the "import+API" number, which counts
 lazily imported submodules too). The parent also times the whole process, start to exit,
-and an empty interpreter for reference.
+and an empty interpreter for reference. Bytecode caching is on (PYTHONDONTWRITEBYTECODE is
+dropped for these processes), as for an installed package.
 
     python benchmarks/import_time.py                      # import lamina, 7 samples
     python benchmarks/import_time.py --framework torch --reps 5
@@ -60,6 +61,9 @@ def default_python():
 
 def _env(extra):
     env = dict(os.environ)
+    # Measure what an installed package costs: its .pyc cached (pip writes them at install;
+    # an editable lamina gets them from the first, untimed, run here).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra)
     return env
 
@@ -72,7 +76,7 @@ def measure(framework, python=None, reps=7):
     env = _env(extra)
     samples, walls, bases = [], [], []
     subprocess.run([python, "-c", "pass"], check=True)  # warm the OS file cache once
-    subprocess.run([python, "-c", imp], env=env, capture_output=True, check=False)
+    subprocess.run([python, "-c", code], env=env, capture_output=True, check=False)
     for _ in range(reps):
         t0 = time.perf_counter()
         subprocess.run([python, "-c", "pass"], check=True)

@@ -93,7 +93,7 @@ def test_demo_run_is_reproducible(tmp_path, monkeypatch):
     monkeypatch.setenv("LAMINA_HOME", str(tmp_path))
     first = demo.run(verbose=0, quick=True, seed=7)
     assert demo.run(verbose=0, quick=True, seed=7) == first
-    assert set(first) == {"kerasR example", "Keras-style, tuned"}
+    assert set(first) == {"kerasR example", "Keras-style, tuned", "rnn binary addition"}
 
 
 def test_console_script_if_installed():

@@ -1,10 +1,10 @@
 """Run W1 and/or W5 for ONE framework in this process and write the results as JSON.
 
 run.py starts one of these per framework, each in a fresh interpreter. It also runs on its
-own, e.g. to profile lamina::
+own, e.g. to profile lamina's training call (the timed fit only, after the warm-up)::
 
-    python -m cProfile -s cumtime benchmarks/workloads/worker.py --framework lamina \\
-        --workloads W1 --reps 1 --no-warmup | head -40
+    python benchmarks/workloads/worker.py --framework lamina --workloads W1 --reps 1 \\
+        --profile 25 --out /dev/null
 
 Frameworks: lamina, torch, torch-dataloader, keras-jax, keras-torch, keras-tensorflow.
 """
@@ -42,7 +42,7 @@ def load_impl(framework):
     raise ValueError(f"--framework: expected one of {', '.join(FRAMEWORKS)}, got {framework!r}")
 
 
-def run_w1(impl, data, reps, warmup):
+def run_w1(impl, data, reps, warmup, profile=0):
     from bench_common import initial_weights, score
     x, y = data["x_train"], data["y_train"]
     if warmup:
@@ -50,18 +50,28 @@ def run_w1(impl, data, reps, warmup):
         model = impl.build(initial_weights(SEED - 1))
         impl.seed(SEED - 1)
         impl.fit(model, x, y, epochs=2)
-    times, scores, losses, val_losses = [], [], [], []
+    times, cpu_times, scores, losses, val_losses = [], [], [], [], []
     model = None
     for rep in range(reps):
         impl.seed(SEED + rep)
         model = impl.build(initial_weights(SEED + rep))
-        t0 = time.perf_counter()
+        if profile:
+            import cProfile
+            prof = cProfile.Profile()
+            prof.enable()
+        c0, t0 = time.process_time(), time.perf_counter()
         loss, val_loss = impl.fit(model, x, y)  # the timed call: training only
         times.append(time.perf_counter() - t0)
+        cpu_times.append(time.process_time() - c0)  # all threads; less hurt by other load
+        if profile:
+            import pstats
+            prof.disable()
+            pstats.Stats(prof, stream=sys.stderr).sort_stats("cumtime").print_stats(profile)
         scores.append(score(impl.predict(model, data["x_test"]), data["y_test"]))
         losses.append(float(loss))
         val_losses.append(float(val_loss))
     return model, {"fit_s": statistics.median(times), "fit_s_all": times,
+                   "fit_cpu_s_all": cpu_times,
                    "score": statistics.median(scores), "score_all": scores,
                    "final_loss_all": losses, "final_val_loss_all": val_losses}
 
@@ -92,6 +102,8 @@ def main(argv=None):
     p.add_argument("--data-npz", default=None, help="arrays prepared by run.py (overrides --data)")
     p.add_argument("--out", default=None, help="write the JSON here (default: stdout)")
     p.add_argument("--no-warmup", action="store_true")
+    p.add_argument("--profile", type=int, default=0, metavar="N",
+                   help="cProfile each timed fit; print its top N lines by cumtime to stderr")
     args = p.parse_args(argv)
     workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
 
@@ -110,7 +122,8 @@ def main(argv=None):
         result["versions"] = impl.versions()
         model = None
         if "W1" in workloads:
-            model, result["W1"] = run_w1(impl, data, args.reps, not args.no_warmup)
+            model, result["W1"] = run_w1(impl, data, args.reps, not args.no_warmup,
+                                          args.profile)
         if "W5" in workloads:
             result["W5"] = run_w5(impl, model, data)
     except Exception as e:  # noqa: BLE001  reported in the JSON

@@ -1,7 +1,8 @@
 """The ``lamina`` command (also ``python -m lamina``).
 
     lamina --version          print the version
-    lamina demo               train kerasR's Boston Housing example and a tuned model
+    lamina demo               kerasR's Boston Housing example, a tuned Keras-style model,
+                              and the rnn package's binary addition
     lamina demo --quick       the same for a few epochs (a smoke test)
 
 Only argparse is imported up front; NumPy and the models load when a command needs them,
@@ -30,11 +31,12 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"lamina {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     demo = commands.add_parser(
-        "demo", help="train kerasR's Boston Housing example and a tuned Keras-style model",
+        "demo", help="Boston Housing (kerasR and Keras style) and binary addition (rnn)",
         description="Train kerasR's Boston Housing example (rows L2-normalized, as in its "
                     "README) and a Keras-style model with z-scored features, then print the "
-                    "test score sd(pred - y) / sd(y) of each. Works offline when the data is "
-                    "cached or the `boston` package is installed.")
+                    "test score sd(pred - y) / sd(y) of each; then the rnn package's binary "
+                    "addition example (trainr), scored on unseen pairs. Works offline when the "
+                    "Boston data is cached or the `boston` package is installed.")
     demo.add_argument("--quick", action="store_true",
                       help="train for a few epochs only (a smoke test; the scores mean little)")
     demo.add_argument("--verbose", type=int, choices=(0, 1, 2), default=0,

@@ -18,7 +18,9 @@ class Variable(Tensor):
 
     def __init__(self, value, name=None, trainable=True, dtype=None, regularizer=None,
                  constraint=None):
-        super().__init__(np.array(value, dtype=dtype, copy=True), requires_grad=trainable)
+        # order="C": an initializer may return a transposed (Fortran-ordered) array
+        super().__init__(np.array(value, dtype=dtype, copy=True, order="C"),
+                         requires_grad=trainable)
         self.name = name
         self.trainable = trainable
         self.regularizer = regularizer

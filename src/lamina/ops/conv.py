@@ -1,0 +1,422 @@
+"""Convolutions as fused ops: im2col + one matrix product + bias + activation.
+
+Kernels use Keras's layouts: ``conv`` (*window, in // groups, out); ``conv_transpose``
+(*window, out, in); ``depthwise_conv`` (*window, in, depth_multiplier);
+``locally_connected`` (positions, window * in, filters). Data is channels_last
+(batch, *spatial, channels); ``data_format='channels_first'`` is accepted and moved
+to that layout around the op.
+
+>>> from lamina.autodiff import Tensor
+>>> x = Tensor(np.ones((1, 5, 5, 1), "float32"))
+>>> conv(x, Tensor(np.ones((3, 3, 1, 2), "float32")), padding="same").shape
+(1, 5, 5, 2)
+"""
+import math
+
+import numpy as np
+
+from lamina.autodiff.tensor import Function
+from lamina.backend import im2col as K
+from lamina.backend.parallel import parallel_for
+from lamina.ops import math as M
+from lamina.ops.activations import Linear, ReLU, activate
+
+
+def _tuple(value, n, name):
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise ValueError(f"{name} must be an int or a tuple of {n} ints, got {value}")
+    return value
+
+
+def _is_plain_relu(act):
+    return isinstance(act, ReLU) and act.plain
+
+
+class _Act:
+    """The activation part of a fused op: in place for plain ReLU (its backward needs only
+    the output), through the activation kernel otherwise."""
+
+    def _act_forward(self, z):
+        act = self.act
+        if act is None:
+            self.z = self.y = z
+            return z
+        if _is_plain_relu(act):
+            np.maximum(z, 0, out=z)
+            self.z = self.y = z
+            return z
+        self.z, self.y = z, act.forward(z)
+        return self.y
+
+    def _act_backward(self, g):
+        act = self.act
+        if act is None:
+            return g
+        if _is_plain_relu(act):
+            return np.multiply(g, self.y > 0, dtype=g.dtype)
+        return act.backward(self.z, self.y, g)
+
+
+class Conv(_Act, Function):
+    """act(conv(x, w) + b) on channels_last arrays, any number of spatial dims.
+
+    Static: strides, dilation, pads [(left, right)...], out (output spatial sizes),
+    groups, act (activation kernel or None). The window copy, the bias and a ReLU run
+    on the batch split over threads; the product is one BLAS call.
+    """
+
+    def forward(self, x, w, b=None):
+        nd = x.ndim - 2
+        kernel = w.shape[:nd]
+        xp = K.pad(x, self.pads)
+        n, c, o = x.shape[0], x.shape[-1], w.shape[-1]
+        kk = math.prod(kernel)
+        m = n * math.prod(self.out)
+        G = self.groups
+        self.x_shape, self.xp_shape, self.w_shape = x.shape, xp.shape, w.shape
+        self.fold = G == 1 and b is not None
+        if G == 1:
+            # the bias rides along as one more kernel row against a column of ones: the
+            # product adds it, and its gradient comes out of the weight gradient's product
+            cols = K.im2col(xp, self.out, kernel, self.strides, self.dilation, self.fold)
+            w2 = w.reshape(kk * c, o)
+            z = cols @ (np.concatenate([w2, b[None].astype(w2.dtype)]) if self.fold else w2)
+        else:
+            view = K.windows(xp, self.out, kernel, self.strides, self.dilation)
+            cg, og = c // G, o // G
+            v = view.reshape(view.shape[:-1] + (G, cg))
+            cols = np.moveaxis(v, -2, 0).reshape(G, m, kk * cg)
+            w2 = w.reshape(kk, cg, G, og).transpose(2, 0, 1, 3).reshape(G, kk * cg, og)
+            z = np.matmul(cols, w2).transpose(1, 0, 2).reshape(m, o)
+            if b is not None:
+                z += b
+        self.cols, self.w2 = cols, w2
+        if _is_plain_relu(self.act):
+            parallel_for(lambda s, e: np.maximum(z[s:e], 0, out=z[s:e]), m, z.size)
+            self.z = self.y = y = z
+        else:
+            y = self._act_forward(z)
+        return y.reshape((n,) + tuple(self.out) + (o,))
+
+    def backward(self, g):
+        needs = self.needs_grad
+        o = self.w_shape[-1]
+        g = g.reshape(-1, o)
+        if _is_plain_relu(self.act):
+            gz, y = np.empty_like(g), self.y
+
+            def relu_grad(s, e):
+                np.multiply(g[s:e], y[s:e] > 0, out=gz[s:e])
+
+            parallel_for(relu_grad, g.shape[0], g.size)
+            g = gz
+        else:
+            g = self._act_backward(g)
+        G = self.groups
+        gx = gw = gb = None
+        nd = len(self.x_shape) - 2
+        kernel = self.w_shape[:nd]
+        bias_needed = len(needs) == 3 and needs[2]
+        if G == 1:
+            if needs[1] or (self.fold and bias_needed):
+                gwb = _at_b(self.cols, g)
+                gw = gwb[:self.w2.shape[0]].reshape(self.w_shape) if needs[1] else None
+                if self.fold:
+                    gb = gwb[-1]
+            if needs[0]:
+                gx = self._input_grad(g, kernel)
+        else:
+            og = o // G
+            gg = g.reshape(-1, G, og).transpose(1, 0, 2)
+            if needs[1]:
+                gw3 = np.matmul(self.cols.transpose(0, 2, 1), gg)      # (G, kk*cg, og)
+                cg = self.x_shape[-1] // G
+                gw = gw3.reshape((G, math.prod(kernel), cg, og)).transpose(1, 2, 0, 3).reshape(
+                    self.w_shape)
+            if needs[0]:
+                gc = np.matmul(gg, self.w2.transpose(0, 2, 1))         # (G, m, kk*cg)
+                gc = gc.reshape((G, self.x_shape[0]) + tuple(self.out) + kernel + (-1,))
+                gcols = np.moveaxis(gc, 0, -2).reshape(
+                    (self.x_shape[0],) + tuple(self.out) + kernel + (self.x_shape[-1],))
+        if needs[0] and G != 1:
+            gxp = K.col2im(gcols, self.xp_shape, kernel, self.strides, self.dilation)
+            gx = gxp[K.inner(self.pads, self.x_shape)] if gxp.shape != self.x_shape else gxp
+        if not bias_needed:
+            gb = None
+        elif gb is None:
+            gb = _column_sums(g)
+        return (gx, gw) if len(needs) == 2 else (gx, gw, gb)
+
+
+def _input_grad(self, g, kernel):
+    """dL/dx: for each kernel offset, the product of the output gradient with that offset's
+    (out, in) slice of the kernel, added into the input positions the offset touched. The
+    per-offset product stays in cache until it is added, where one product for all offsets
+    (then col2im) would write and reread a matrix kernel-size times the input."""
+    n, c = self.x_shape[0], self.x_shape[-1]
+    w3 = self.w2.reshape(math.prod(kernel), c, -1)
+    gxp = np.zeros(self.xp_shape, dtype=g.dtype)
+    shape = (n,) + tuple(self.out) + (c,)
+    for k, (_, sl) in enumerate(K.offset_slices(kernel, self.out, self.strides,
+                                                self.dilation)):
+        gxp[sl] += (g @ w3[k].T).reshape(shape)
+    return gxp[K.inner(self.pads, self.x_shape)] if gxp.shape != self.x_shape else gxp
+
+
+Conv._input_grad = _input_grad
+
+
+def _column_sums(g):
+    """g.sum(axis=0) as a BLAS matrix-vector product: one multithreaded pass, where NumPy's
+    reduction over the long axis is a slow single-threaded one."""
+    return np.ones(g.shape[0], dtype=g.dtype) @ g
+
+
+def _at_b(a, b, rows=8192):
+    """a.T @ b for tall, thin a and b (many rows, few columns): summed over blocks of rows.
+    One call with a huge inner dimension can make OpenBLAS's threads stall badly."""
+    n = a.shape[0]
+    if n <= 2 * rows:
+        return a.T @ b
+    out = a[:rows].T @ b[:rows]
+    for s in range(rows, n, rows):
+        out += a[s:s + rows].T @ b[s:s + rows]
+    return out
+
+
+class ConvTranspose(_Act, Function):
+    """act(conv_transpose(x, w) + b): the adjoint of a convolution (kernel (*k, out, in)).
+
+    Static: strides, dilation, out (output spatial sizes), crops (left crop per axis), act.
+    """
+
+    def forward(self, x, w, b=None):
+        nd = x.ndim - 2
+        kernel = w.shape[:nd]
+        n, cin = x.shape[0], x.shape[-1]
+        o = w.shape[-2]
+        kk = math.prod(kernel)
+        x2 = x.reshape(-1, cin)
+        w2 = w.reshape(kk * o, cin)
+        cols = (x2 @ w2.T).reshape(x.shape[:-1] + kernel + (o,))
+        full = [(L - 1) * s + K.effective_size(k, d) for L, k, s, d in
+                zip(x.shape[1:-1], kernel, self.strides, self.dilation)]
+        buf = tuple(max(f, c + t) for f, c, t in zip(full, self.crops, self.out))
+        y = K.col2im(cols, (n,) + buf + (o,), kernel, self.strides, self.dilation)
+        sl = (slice(None),) + tuple(slice(c, c + t) for c, t in zip(self.crops, self.out)) + (
+            slice(None),)
+        z = np.ascontiguousarray(y[sl])
+        if b is not None:
+            z += b
+        self.x2, self.w2, self.x_shape, self.w_shape, self.buf = x2, w2, x.shape, w.shape, buf
+        return self._act_forward(z)
+
+    def backward(self, g):
+        needs = self.needs_grad
+        g = self._act_backward(g)
+        nd = len(self.x_shape) - 2
+        kernel = self.w_shape[:nd]
+        o = self.w_shape[-2]
+        gbuf = np.zeros((g.shape[0],) + self.buf + (o,), dtype=g.dtype)
+        gbuf[(slice(None),) + tuple(slice(c, c + t) for c, t in zip(self.crops, self.out))
+             + (slice(None),)] = g
+        view = K.windows(gbuf, self.x_shape[1:-1], kernel, self.strides, self.dilation)
+        gcols = view.reshape(self.x2.shape[0], -1)
+        gx = (gcols @ self.w2).reshape(self.x_shape) if needs[0] else None
+        gw = (gcols.T @ self.x2).reshape(self.w_shape) if needs[1] else None
+        if len(needs) == 2:
+            return gx, gw
+        gb = g.reshape(-1, o).sum(axis=0) if needs[2] else None
+        return gx, gw, gb
+
+
+class LocallyConnected(_Act, Function):
+    """Unshared-weight convolution (Keras 2's LocallyConnected, implementation 1):
+    out[n, p, f] = sum_j cols[n, p, j] * w[p, j, f] + b[p..., f]. Static: strides, out, act."""
+
+    def forward(self, x, w, b=None):
+        nd = x.ndim - 2
+        kernel = self.kernel
+        view = K.windows(x, self.out, kernel, self.strides, (1,) * nd)
+        n, p = x.shape[0], math.prod(self.out)
+        cols = view.reshape(n, p, -1).transpose(1, 0, 2)          # (P, N, K*C)
+        z = np.matmul(cols, w).transpose(1, 0, 2)                  # (N, P, F)
+        z = z.reshape((n,) + tuple(self.out) + (w.shape[-1],))
+        if b is not None:
+            z = z + b
+        self.cols, self.w, self.x_shape = cols, w, x.shape
+        return self._act_forward(z)
+
+    def backward(self, g):
+        needs = self.needs_grad
+        g = self._act_backward(g)
+        n, f = g.shape[0], g.shape[-1]
+        gp = g.reshape(n, -1, f).transpose(1, 0, 2)                # (P, N, F)
+        gw = np.matmul(self.cols.transpose(0, 2, 1), gp) if needs[1] else None
+        gx = None
+        if needs[0]:
+            nd = len(self.x_shape) - 2
+            gc = np.matmul(gp, self.w.transpose(0, 2, 1)).transpose(1, 0, 2)
+            gc = gc.reshape((n,) + tuple(self.out) + tuple(self.kernel) + (self.x_shape[-1],))
+            gx = K.col2im(gc, self.x_shape, self.kernel, self.strides, (1,) * nd)
+        if len(needs) == 2:
+            return gx, gw
+        gb = g.sum(axis=0) if needs[2] else None
+        return gx, gw, gb
+
+
+# --- the public functions ----------------------------------------------------------
+
+def _split_act(activation):
+    """(kernel fused into the op, kernel applied after it): softmax/sigmoid run as their
+    own op so a cross-entropy loss can find the logits."""
+    if activation is None or isinstance(activation, Linear):
+        return None, None
+    if activation.saves_logits:
+        return None, activation
+    return activation, None
+
+
+def _finish(y, after):
+    return y if after is None else activate(y, after)
+
+
+def _to_last(x, data_format):
+    if data_format == "channels_first":
+        return M.transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
+    return x
+
+
+def _to_first(y, data_format):
+    if data_format == "channels_first":
+        return M.transpose(y, (0, y.ndim - 1) + tuple(range(1, y.ndim - 1)))
+    return y
+
+
+def _check_data_format(data_format):
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"data_format must be 'channels_last' or 'channels_first', "
+                         f"got {data_format!r}")
+
+
+def conv_geometry(spatial, kernel, strides, padding, dilation, who="conv"):
+    """Output sizes and paddings; a clear error when the window does not fit."""
+    out, pads = [], []
+    for i, (n, k, s, d) in enumerate(zip(spatial, kernel, strides, dilation)):
+        o = K.conv_output_length(n, k, padding, s, d)
+        if o is not None and o <= 0:
+            raise ValueError(
+                f"{who}: the kernel (size {tuple(kernel)}, dilation {tuple(dilation)}: spans "
+                f"{K.effective_size(k, d)} along spatial axis {i}) is larger than the "
+                f"{'padded ' if padding != 'valid' else ''}input (spatial shape "
+                f"{tuple(spatial)}, padding '{padding}'); the output would be empty")
+        out.append(o)
+        pads.append(K.padding_amounts(n, k, padding, s, d) if n is not None else (0, 0))
+    return tuple(out), pads
+
+
+def conv(inputs, kernel, bias=None, strides=1, padding="valid", data_format="channels_last",
+         dilation_rate=1, activation=None):
+    """N-D convolution (1, 2 or 3 spatial dims) with Keras's kernel layout
+    (*window, in_channels // groups, filters); groups = in_channels // kernel.shape[-2].
+
+    ``padding``: 'valid', 'same' or 'causal' (1-D, left padding only). ``activation`` is an
+    activation kernel (``lamina.activations.kernel_of``), fused with the bias into the op.
+    """
+    _check_data_format(data_format)
+    nd = inputs.ndim - 2
+    if nd < 1:
+        raise ValueError(f"conv: inputs must have a batch, spatial and channel axis, got shape "
+                         f"{tuple(inputs.shape)}")
+    strides = _tuple(strides, nd, "strides")
+    dilation = _tuple(dilation_rate, nd, "dilation_rate")
+    x = _to_last(inputs, data_format)
+    c, kin, f = x.shape[-1], kernel.shape[-2], kernel.shape[-1]
+    if c % kin or f % (c // kin):
+        raise ValueError(f"conv: inputs have {c} channels; the kernel of shape "
+                         f"{tuple(kernel.shape)} expects a multiple of {kin} channels that "
+                         f"divides its {f} filters into equal groups")
+    out, pads = conv_geometry(x.shape[1:-1], kernel.shape[:nd], strides, padding, dilation)
+    fused, after = _split_act(activation)
+    args = (x, kernel) if bias is None else (x, kernel, bias)
+    y = Conv.apply(*args, strides=strides, dilation=dilation, pads=pads, out=out,
+                   groups=c // kin, act=fused)
+    return _to_first(_finish(y, after), data_format)
+
+
+def depthwise_conv(inputs, kernel, bias=None, strides=1, padding="valid",
+                   data_format="channels_last", dilation_rate=1, activation=None):
+    """Each input channel convolved with its own ``depth_multiplier`` filters; kernel
+    (*window, in_channels, depth_multiplier); output channel c * depth_multiplier + m."""
+    nd = kernel.ndim - 2
+    shape = tuple(kernel.shape[:nd]) + (1, kernel.shape[-2] * kernel.shape[-1])
+    return conv(inputs, M.reshape(kernel, shape), bias, strides, padding, data_format,
+                dilation_rate, activation)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, bias=None, strides=1,
+                   padding="valid", data_format="channels_last", dilation_rate=1,
+                   activation=None):
+    """A depthwise convolution followed by a 1x1 (pointwise) convolution, as Keras."""
+    y = depthwise_conv(inputs, depthwise_kernel, None, strides, padding, data_format,
+                       dilation_rate)
+    return conv(y, pointwise_kernel, bias, 1, "valid", data_format, 1, activation)
+
+
+def conv_transpose(inputs, kernel, bias=None, strides=1, padding="valid", output_padding=None,
+                   data_format="channels_last", dilation_rate=1, activation=None):
+    """Transposed convolution with Keras's kernel layout (*window, filters, in_channels) and
+    Keras's output size: valid -> (L-1)*s + k_eff (+ output_padding), same -> L*s."""
+    _check_data_format(data_format)
+    nd = inputs.ndim - 2
+    strides = _tuple(strides, nd, "strides")
+    dilation = _tuple(dilation_rate, nd, "dilation_rate")
+    ops_ = (None,) * nd if output_padding is None else _tuple(output_padding, nd,
+                                                               "output_padding")
+    x = _to_last(inputs, data_format)
+    if x.shape[-1] != kernel.shape[-1]:
+        raise ValueError(f"conv_transpose: inputs have {x.shape[-1]} channels, the kernel of "
+                         f"shape {tuple(kernel.shape)} expects {kernel.shape[-1]}")
+    out, crops = [], []
+    for n, k, s, d, op in zip(x.shape[1:-1], kernel.shape[:nd], strides, dilation, ops_):
+        o, crop = K.conv_transpose_geometry(n, k, padding, s, d, op)
+        if o <= 0:
+            raise ValueError(f"conv_transpose: output_padding {output_padding} gives an empty "
+                             f"output for input spatial shape {tuple(x.shape[1:-1])}")
+        out.append(o)
+        crops.append(crop)
+    fused, after = _split_act(activation)
+    args = (x, kernel) if bias is None else (x, kernel, bias)
+    y = ConvTranspose.apply(*args, strides=strides, dilation=dilation, out=tuple(out),
+                            crops=tuple(crops), act=fused)
+    return _to_first(_finish(y, after), data_format)
+
+
+def locally_connected(inputs, kernel, bias=None, kernel_size=1, strides=1,
+                      data_format="channels_last", activation=None):
+    """Keras 2's locally connected layer (valid padding): kernel (positions, window * in,
+    filters) with each position's window flattened as (*window, in) for channels_last and
+    (in, *window) for channels_first, as Keras 2 did; bias (*out, filters)."""
+    _check_data_format(data_format)
+    nd = inputs.ndim - 2
+    kernel_size = _tuple(kernel_size, nd, "kernel_size")
+    strides = _tuple(strides, nd, "strides")
+    x = _to_last(inputs, data_format)
+    out, _ = conv_geometry(x.shape[1:-1], kernel_size, strides, "valid", (1,) * nd,
+                           "locally_connected")
+    if data_format == "channels_first":  # rows of the kernel in (in, *window) order
+        p, _, f = kernel.shape
+        c = x.shape[-1]
+        kernel = M.reshape(M.transpose(M.reshape(kernel, (p, c, -1, f)), (0, 2, 1, 3)),
+                           (p, -1, f))
+    fused, after = _split_act(activation)
+    args = (x, kernel) if bias is None else (x, kernel, bias)
+    y = LocallyConnected.apply(*args, kernel=kernel_size, strides=strides, out=out, act=fused)
+    return _to_first(_finish(y, after), data_format)
+
+
+__all__ = ["conv", "conv_transpose", "depthwise_conv", "separable_conv", "locally_connected",
+           "conv_geometry", "Conv", "ConvTranspose", "LocallyConnected"]

@@ -140,8 +140,10 @@ def test_per_sample_loss_is_one_fused_op():
     y = Tensor(p, requires_grad=True)
     out = losses.mean_squared_error(t, y)
     assert isinstance(out._ctx, fused.PointwiseLoss) and out._ctx.inputs[0] is y
-    total = losses.MeanSquaredError()(t, y)
-    assert isinstance(total._ctx, WeightedMean) and total._ctx.inputs[0]._ctx.inputs[0] is y
+    total = losses.MeanSquaredError()(t, y)  # unweighted: straight to the scalar, one op
+    assert isinstance(total._ctx, fused.PointwiseLoss) and total._ctx.inputs[0] is y
+    weighted = losses.MeanSquaredError()(t, y, sample_weight=np.ones(len(p)))
+    assert isinstance(weighted._ctx, WeightedMean) and weighted._ctx.inputs[0]._ctx.inputs[0] is y
     total.backward()
     np.testing.assert_allclose(y.grad, 2 * (p - t) / p.size)
 
@@ -520,3 +522,20 @@ def test_serialize_functions_and_wrappers():
     assert w2.fn is losses.huber and w2._fn_kwargs == {"delta": 0.5} and w2.name == "h"
     assert losses.Huber().name == "huber_loss"
     assert losses.MeanSquaredError().name == "mean_squared_error"
+
+
+def test_fused_scalar_path_equals_the_general_path():
+    """mse & co. without weights take one fused op to the scalar; it must equal the general
+    per-sample + reduction path in value and gradient."""
+    from lamina.autodiff import gradient_check
+    rng = np.random.default_rng(5)
+    p, t = rng.uniform(0.1, 2.0, (4, 3)), rng.uniform(0.1, 2.0, (4, 3))
+    for name in ("mse", "mae", "mape", "msle", "log_cosh"):
+        loss = losses.resolve(name)
+        fast = loss(t, Tensor(p))
+        general = losses.reduce_weighted_values(loss.call(t, Tensor(p)))
+        np.testing.assert_allclose(fast.data, general.data, rtol=1e-12)
+        assert gradient_check(lambda a, loss=loss: loss(t, a), p)
+    # (b,) targets against (b, 1) predictions still line up
+    y = rng.uniform(size=5)
+    np.testing.assert_allclose(losses.resolve("mse")(y, Tensor(y[:, None] + 1.0)).data, 1.0)

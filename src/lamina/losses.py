@@ -477,6 +477,17 @@ class LossFunctionWrapper(Loss):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = kwargs
+        self._pointwise = None if kwargs else _POINTWISE_MEANS.get(fn)
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        # the hot path of training: no weights, no mask, a mean -> one fused op to a scalar
+        if (self._pointwise is not None and sample_weight is None and isinstance(y_pred, Tensor)
+                and y_pred._keras_mask is None
+                and self.reduction in ("sum_over_batch_size", "mean")):
+            t, p = _prepare(self.name, y_true, y_pred)
+            if tuple(t.shape) == tuple(p.shape):
+                return fused.pointwise_loss(p, t, self._pointwise, reduce="all")
+        return super().__call__(y_true, y_pred, sample_weight)
 
     def call(self, y_true, y_pred):
         if not isinstance(y_true, Tensor):
@@ -500,6 +511,13 @@ class LossFunctionWrapper(Loss):
     def __repr__(self):
         return f"<LossFunctionWrapper({getattr(self.fn, '__name__', self.fn)}, " \
                f"kwargs={self._fn_kwargs})>"
+
+
+# losses that are the mean of an elementwise function: sum_over_batch_size of their per-sample
+# values is the mean over all elements
+_POINTWISE_MEANS = {mean_squared_error: "mse", mean_absolute_error: "mae",
+                    mean_absolute_percentage_error: "mape",
+                    mean_squared_logarithmic_error: "msle", log_cosh: "log_cosh"}
 
 
 class _Wrapped(LossFunctionWrapper):

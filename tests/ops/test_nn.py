@@ -93,3 +93,18 @@ def test_dense_op_costs_one_function_per_layer():
     y = ops.dense(x, w, b, activations.relu.kernel)
     assert len(_toposort(y._ctx)) == 1
     assert isinstance(y._ctx, nn.Dense)
+
+
+@pytest.mark.parametrize("act", ["softmax", "sigmoid"])
+def test_dense_with_logits_gradients_through_both_outputs(act):
+    x, w, b = R.standard_normal((4, 3)), R.standard_normal((3, 5)), R.standard_normal(5)
+    kern = activations.get(act).kernel
+
+    def f(*t):
+        y = ops.dense(*t, activation=kern)
+        return y, y._logits[0]
+
+    assert gradient_check(f, x, w, b)
+    assert gradient_check(lambda *t: ops.dense(*t, activation=kern)._logits[0] * 2.0, x, w, b)
+    x3 = R.standard_normal((2, 4, 3))
+    assert gradient_check(f, x3, w, b)

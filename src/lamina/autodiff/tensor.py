@@ -44,6 +44,9 @@ def is_grad_enabled():
     return _grad_enabled
 
 
+_new = object.__new__
+
+
 class Tensor:
     """An n-dimensional array that remembers how it was computed.
 
@@ -57,9 +60,12 @@ class Tensor:
     array([2., 4.], dtype=float32)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_index", "_logits", "_keras_mask",
-                 "__weakref__", "__dict__")
+    __slots__ = ("__dict__", "__weakref__", "_ctx", "data", "grad", "requires_grad")
     __array_priority__ = 1000
+    # rarely set, so class-level defaults (an instance sets its own when it needs one)
+    _index = 0          # which output of its Function this tensor is
+    _logits = None      # (logits tensor, kernel) behind a softmax/sigmoid output
+    _keras_mask = None  # boolean (batch, timesteps) mask of padded steps
 
     def __init__(self, data, requires_grad=False, dtype=None):
         if isinstance(data, Tensor):
@@ -75,20 +81,16 @@ class Tensor:
         self.grad = None
         self.requires_grad = requires_grad
         self._ctx = None
-        self._index = 0
-        self._logits = None
-        self._keras_mask = None
 
     @classmethod
     def _wrap(cls, data, ctx, index=0):
-        t = cls.__new__(cls)
+        t = _new(cls)
         t.data = data
         t.grad = None
         t.requires_grad = ctx is not None
         t._ctx = ctx
-        t._index = index
-        t._logits = None
-        t._keras_mask = None
+        if index:
+            t._index = index
         return t
 
     # array-like facts -------------------------------------------------
@@ -127,7 +129,9 @@ class Tensor:
                 raise ValueError(
                     f"backward() without a gradient needs a scalar tensor; this one has shape "
                     f"{self.shape}. Pass grad= of that shape or reduce it (e.g. .sum()) first.")
-            grad = np.ones_like(self.data)
+            grad = _ones(self.data.dtype)
+            if self.data.ndim:
+                grad = np.broadcast_to(grad, self.data.shape)
         else:
             grad = np.asarray(grad, dtype=self.data.dtype)
             if grad.shape != self.data.shape:
@@ -142,6 +146,18 @@ class Tensor:
     # operators: defined in lamina.ops.math and attached there ----------
     def __hash__(self):
         return id(self)
+
+
+_ONES = {}
+
+
+def _ones(dtype):
+    """A read-only scalar 1 of ``dtype``: the seed gradient of a scalar loss, made once."""
+    one = _ONES.get(dtype)
+    if one is None:
+        one = _ONES[dtype] = np.ones((), dtype=dtype)
+        one.flags.writeable = False
+    return one
 
 
 def _accumulate_leaf(t, g):
@@ -174,39 +190,37 @@ def _toposort(root_fn):
 
 
 def run_backward(root, grad, retain_graph=False):
-    order = _toposort(root._ctx)
-    pending = {id(root._ctx): _out_slots(root._ctx)}
-    pending[id(root._ctx)][root._index] = grad
+    root_fn = root._ctx
+    order = _toposort(root_fn)
+    pending = {root_fn: [None] * root_fn.n_outputs}
+    pending[root_fn][root._index] = grad
+    pop = pending.pop
     for fn in order:
-        gouts = pending.pop(id(fn), None)
+        gouts = pop(fn, None)
         if gouts is None:
             continue
-        if fn.n_outputs == 1:
-            gins = fn.backward(gouts[0])
-        else:
-            gins = fn.backward(*gouts)
-        if not isinstance(gins, tuple):
+        gins = fn.backward(gouts[0]) if fn.n_outputs == 1 else fn.backward(*gouts)
+        if type(gins) is not tuple:
             gins = (gins,)
         for t, g, need in zip(fn.inputs, gins, fn.needs_grad):
-            if g is None or not need:
+            if not need or g is None:
                 continue
             parent = t._ctx
             if parent is None:
-                _accumulate_leaf(t, g)
+                grad_buf = t.grad
+                if grad_buf is not None and g.shape == grad_buf.shape:
+                    np.add(grad_buf, g, out=grad_buf, casting="unsafe")
+                else:
+                    _accumulate_leaf(t, g)
                 continue
-            slots = pending.get(id(parent))
+            slots = pending.get(parent)
             if slots is None:
-                slots = pending[id(parent)] = _out_slots(parent)
+                slots = pending[parent] = [None] * parent.n_outputs
             prev = slots[t._index]
             # out of place: a backward may hand the same array to several inputs
             slots[t._index] = g if prev is None else prev + g
         if not retain_graph:
             fn.inputs = ()
-    return None
-
-
-def _out_slots(fn):
-    return [None] * fn.n_outputs
 
 
 class Function:
@@ -234,23 +248,24 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **kwargs):
-        fn = cls(**kwargs)
-        arrays = [t.data if isinstance(t, Tensor) else t for t in inputs]
-        record = False
+        fn = _new(cls)  # Functions take their static arguments as attributes
+        if kwargs:
+            fn.__dict__.update(kwargs)
         if _grad_enabled:
-            needs = tuple(isinstance(t, Tensor) and t.requires_grad for t in inputs)
+            needs = tuple([isinstance(t, Tensor) and t.requires_grad for t in inputs])
             record = True in needs
-            if record:
-                fn.needs_grad = needs
-        out = fn.forward(*arrays)
+        else:
+            record = False
+        out = fn.forward(*[t.data if isinstance(t, Tensor) else t for t in inputs])
         if not record:
             if cls.n_outputs == 1:
                 return Tensor._wrap(out, None)
-            return tuple(Tensor._wrap(o, None) for o in out)
+            return tuple([Tensor._wrap(o, None) for o in out])
+        fn.needs_grad = needs
         fn.inputs = inputs
         if cls.n_outputs == 1:
             return Tensor._wrap(out, fn)
-        return tuple(Tensor._wrap(o, fn, i) for i, o in enumerate(out))
+        return tuple([Tensor._wrap(o, fn, i) for i, o in enumerate(out)])
 
 
 def as_tensor(x, dtype=None):

@@ -219,6 +219,12 @@ class Layer:
             self._maybe_build(_shape_of(inputs, batch_dim=True))
         else:
             self._check_input(inputs)
+        return self._call_with_mask(inputs, training, mask, kwargs)
+
+    def _call_with_mask(self, inputs, training=None, mask=None, kwargs=None):
+        """``call`` with the training flag and the mask handed over as the layer wants them;
+        records activity regularization and sets the output's mask."""
+        kwargs = {} if kwargs is None else kwargs
         if self._call_takes_training:
             kwargs["training"] = training
         if mask is None:

@@ -120,19 +120,44 @@ class Sequential(Model):
         plan = self._forward_plan
         if plan is None:
             plan = self._forward_plan = self._make_plan()
-        for call, takes_training, layer in plan:
-            x = call(x, training=training) if takes_training else call(x)
-            if layer is not None:
-                layer._losses = [layer.activity_regularizer(x)]
+        for layer, call, takes_training, general in plan:
+            if general:
+                x = layer._call_with_mask(x, training)
+                continue
+            mask = x._keras_mask
+            out = call(x, training=training) if takes_training else call(x)
+            if mask is not None and out is not x and layer.supports_masking:
+                out._keras_mask = mask
+            x = out
         return x
 
     def _make_plan(self):
-        if any(layer._produces_mask or layer._call_takes_mask for layer in self._sublayers):
-            # masks flow through Layer.__call__: take the general path for every layer
-            return [(layer.__call__, True, None) for layer in self._sublayers]
-        return [(layer.call, layer._call_takes_training,
-                 layer if layer.activity_regularizer is not None else None)
-                for layer in self._sublayers]
+        """Per step: (layer, callable, takes training, needs the general path).
+
+        The general path is for layers that take or make masks or regularize their activity.
+        A linear Dense followed by an Activation layer (kerasR's usual style) runs as one
+        fused dense op, as ``Dense(activation=...)`` would.
+        """
+        from lamina.layers.core.activation import Activation
+        from lamina.layers.core.dense import Dense
+        plan = []
+        layers = self._sublayers
+        i = 0
+        while i < len(layers):
+            layer = layers[i]
+            nxt = layers[i + 1] if i + 1 < len(layers) else None
+            if (type(layer) is Dense and type(nxt) is Activation and layer._kernel is not None
+                    and layer._kernel.name == "linear" and layer.activity_regularizer is None
+                    and nxt.activity_regularizer is None
+                    and getattr(nxt.activation, "kernel", None) is not None):
+                plan.append((layer, _fused_dense(layer, nxt.activation.kernel), False, False))
+                i += 2
+                continue
+            plan.append((layer, layer.call, layer._call_takes_training,
+                         layer._call_takes_mask or layer._produces_mask
+                         or layer.activity_regularizer is not None))
+            i += 1
+        return plan
 
     def _check_input_array(self, x):
         if not self._sublayers:
@@ -165,6 +190,14 @@ class Sequential(Model):
         for layer_config in config.get("layers", []):
             model.add(deserialize(layer_config, custom_objects=custom_objects))
         return model
+
+
+def _fused_dense(dense, kernel):
+    from lamina.ops import nn
+
+    def call(x):
+        return nn.dense(x, dense.kernel, dense.bias, kernel)
+    return call
 
 
 def _compatible(a, b):

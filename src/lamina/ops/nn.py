@@ -3,7 +3,7 @@ import numpy as np
 
 from lamina.autodiff.tensor import Function, Tensor
 from lamina.backend import rng
-from lamina.ops.activations import Linear, activate
+from lamina.ops.activations import Linear
 
 
 class Dense(Function):
@@ -35,17 +35,45 @@ class Dense(Function):
         return gx, gw, gb
 
 
+class DenseWithLogits(Dense):
+    """Dense whose second output is the pre-activation, for cross-entropy on logits."""
+
+    n_outputs = 2
+
+    def forward(self, x, w, b=None):
+        y = Dense.forward(self, x, w, b)
+        z = self.z if x.ndim == 2 else self.z.reshape(y.shape)
+        return y, z
+
+    def backward(self, gy, gz):
+        g = None
+        if gy is not None:
+            gy = gy.reshape(self.z.shape) if gy.ndim != 2 else gy
+            g = self.act.backward(self.z, self.y, gy)
+        if gz is not None:
+            gz = gz.reshape(self.z.shape) if gz.ndim != 2 else gz
+            g = gz if g is None else g + gz
+        needs = self.needs_grad
+        gx = (g @ self.w.T).reshape(self.in_shape) if needs[0] else None
+        gw = self.x2.T @ g if needs[1] else None
+        if len(needs) == 2:
+            return gx, gw
+        return gx, gw, (g.sum(axis=0) if needs[2] else None)
+
+
 def dense(x, kernel, bias=None, activation=None):
     """The Dense layer's computation: ``activation(x @ kernel + bias)``, fused into one op.
 
     ``activation`` is an activation kernel (``lamina.activations.get(...)`` returns one
-    wrapped). Softmax and sigmoid run as a second op so that a cross-entropy loss can
-    use the logits directly.
+    wrapped). After softmax and sigmoid the op also returns the logits, which the output
+    remembers (``y._logits``) so that a cross-entropy loss can use them directly.
     """
     kern = None if activation is None or isinstance(activation, Linear) else activation
     args = (x, kernel) if bias is None else (x, kernel, bias)
     if kern is not None and kern.saves_logits:
-        return activate(Dense.apply(*args, act=None), kern)
+        y, z = DenseWithLogits.apply(*args, act=kern)
+        y._logits = (z, kern)
+        return y
     return Dense.apply(*args, act=kern)
 
 

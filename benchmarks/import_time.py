@@ -136,11 +136,15 @@ def main(argv=None):
         print(r["error"])
         return 1
     print(f"{args.framework} with {python}, median of {r['reps']} fresh processes:")
-    print(f"  `{r['statement']}` in-process          {r['import_s']:.4f} s")
-    print(f"  + the W1 API touched             {r['import_api_s']:.4f} s"
-          + (f"  ({r['api_error']})" if r["api_error"] else ""))
-    print(f"  whole `python -c '{r['statement']}'` {r['process_s']:.4f} s "
-          f"(empty interpreter {r['baseline_process_s']:.4f} s)")
+    rows = [(f"`{r['statement']}` in-process", r["import_s"]),
+            ("+ the W1 API touched", r["import_api_s"]),
+            (f"whole `python -c '{r['statement']}'`", r["process_s"]),
+            ("whole `python -c pass`", r["baseline_process_s"])]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value:.4f} s")
+    if r["api_error"]:
+        print(f"  (the W1 API failed: {r['api_error']})")
     if args.importtime:
         for api in (False, True):
             what = r["statement"] + (" + the W1 API" if api else "")

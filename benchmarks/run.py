@@ -235,15 +235,17 @@ COLUMNS = [  # header, how to get the value, format, ratio against lamina?
 
 def format_table(results):
     ref = next((r for r in results if r["framework"] == "lamina"), None)
+    # only the columns of the workloads that ran
+    columns = [c for c in COLUMNS if any(c[1](r) is not None for r in results)] or COLUMNS
     head = ["framework"]
-    for name, _, _, ratio in COLUMNS:
+    for name, _, _, ratio in columns:
         head.append(name)
         if ratio:
             head.append("/lamina")
     rows = [head]
     for r in results:
         row = [r["framework"]]
-        for _, get, fmt, ratio in COLUMNS:
+        for _, get, fmt, ratio in columns:
             v = get(r)
             row.append(_num(v, fmt))
             if ratio:
@@ -393,6 +395,8 @@ def main(argv=None):
                 r["cnn_cpu_busy_before"], r["cnn_other_work_cores"] = busy, other
                 r["other_work_cores"] = max(r.get("other_work_cores") or 0, other or 0)
             if not args.no_import:
+                if args.wait_quiet:
+                    wait_quiet(args.wait_quiet)
                 r["import"], other = other_work(import_time.measure, fw, pythons[fw],
                                                 args.import_reps)
                 r["import"]["other_work_cores"] = other

@@ -7,9 +7,7 @@ from lamina import layers, optimizers
 
 
 def versions():
-    from lamina.backend import parallel
-    return {"lamina": lamina.__version__, "numpy": np.__version__,
-            "lamina_threads": parallel.num_threads()}
+    return {"lamina": lamina.__version__, "numpy": np.__version__}
 
 
 def seed(value):

@@ -495,6 +495,15 @@ class LossFunctionWrapper(Loss):
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
+    def fused_mean(self):
+        """For training loops: ``f(y_true, y_pred) -> scalar loss`` in one op, valid when
+        ``y_true`` already has ``y_pred``'s shape and dtype and there are no weights or mask;
+        None when this loss has no such form."""
+        kind = self._pointwise
+        if kind is None or self.reduction not in ("sum_over_batch_size", "mean"):
+            return None
+        return lambda y_true, y_pred: fused.pointwise_loss(y_pred, y_true, kind, reduce="all")
+
     def get_config(self):
         config = super().get_config()
         config["fn"] = serialize(self.fn)

@@ -239,6 +239,7 @@ POOL_CASES = [
     ((2, 7, 3), 2, None, "valid"),
     ((2, 7, 3), 3, 2, "same"),
     ((2, 6, 6, 2), 2, None, "valid"),
+    ((1, 5, 7, 2), 2, None, "valid"),
     ((2, 7, 5, 2), (3, 2), (2, 1), "same"),
     ((1, 5, 5, 2), 3, 1, "valid"),
     ((1, 4, 5, 3, 2), 2, None, "same"),
@@ -261,10 +262,17 @@ def test_pooling_matches_loops(xs, pool, strides, padding, kind):
     np.testing.assert_allclose(yf.data, y.data.transpose(perm))
 
 
-def test_max_pool_gradient_goes_to_the_first_maximum_on_ties():
-    x = Tensor(np.array([[[[1.0], [1.0]], [[1.0], [0.0]]]]), requires_grad=True)  # one 2x2 window
-    P.max_pool(x, 2).sum().backward()
-    np.testing.assert_array_equal(x.grad[0, :, :, 0], [[1.0, 0.0], [0.0, 0.0]])
+@pytest.mark.parametrize("window,first", [
+    ([[1.0, 1.0], [1.0, 0.0]], (0, 0)), ([[0.0, 2.0], [2.0, 2.0]], (0, 1)),
+    ([[0.0, 1.0], [3.0, 3.0]], (1, 0)), ([[3.0, 0.0], [0.0, 3.0]], (0, 0)),
+    ([[0.0, 0.0], [0.0, 0.0]], (0, 0))])
+@pytest.mark.parametrize("pool,strides", [(2, None), (2, 1)])   # the 2x2 fast path and general
+def test_max_pool_gradient_goes_to_the_first_maximum_on_ties(window, first, pool, strides):
+    x = Tensor(np.array(window).reshape(1, 2, 2, 1), requires_grad=True)
+    P.max_pool(x, pool, strides).sum().backward()
+    expected = np.zeros((2, 2))
+    expected[first] = 1.0
+    np.testing.assert_array_equal(x.grad[0, :, :, 0], expected)
 
 
 # --- gradient checks (float64) -----------------------------------------------------------
@@ -346,25 +354,26 @@ def test_col2im_is_the_adjoint_of_windows():
     np.testing.assert_allclose((v * c).sum(), (xp * back).sum(), rtol=1e-12)
 
 
-def test_threaded_kernels_match_and_gradients_hold(monkeypatch):
-    """The batch-parallel kernels (forced on for tiny inputs, with an odd thread count)
-    give the single-threaded numbers and correct gradients."""
-    from lamina.backend import parallel
+def test_blocked_convolution_matches_one_block(monkeypatch):
+    """The dense convolution runs over blocks of images; tiny blocks (one image, and block
+    edges inside the batch) give the numbers and gradients of a single block."""
     x, w, b = _rand(5, 6, 6, 2), _rand(3, 3, 2, 3, seed=1), _rand(3, seed=2)
-    x1 = _rand(5, 6, 6, 8, seed=3)
-    w1 = _rand(3, 3, 8, 3, seed=4)
-    single = [C.conv(T(x), T(w), T(b), activation=A.ReLU()).data,
-              C.conv(T(x1), T(w1), T(b), padding="same").data,
-              P.max_pool(T(x1), 2).data]
-    monkeypatch.setattr(parallel, "MIN_WORK", 0)
-    monkeypatch.setattr(parallel, "_threads", 3)
-    monkeypatch.setattr(parallel, "_executor", None)
-    threaded = [C.conv(T(x), T(w), T(b), activation=A.ReLU()).data,
-                C.conv(T(x1), T(w1), T(b), padding="same").data,
-                P.max_pool(T(x1), 2).data]
-    for s, t in zip(single, threaded):
-        np.testing.assert_allclose(t, s, rtol=1e-12)
+    x1, w1 = _rand(5, 6, 6, 8, seed=3), _rand(3, 3, 8, 3, seed=4)
+    whole = [C.conv(T(x), T(w), T(b), activation=A.ReLU()).data,
+             C.conv(T(x1), T(w1), T(b), 2, "same").data]
+    monkeypatch.setattr(C, "CHUNK_ROWS", 40)   # 1 image of 36 rows, or 2 of 9 per block
+    blocked = [C.conv(T(x), T(w), T(b), activation=A.ReLU()).data,
+               C.conv(T(x1), T(w1), T(b), 2, "same").data]
+    for one, many in zip(whole, blocked):
+        np.testing.assert_allclose(many, one, rtol=1e-12)
     gradient_check(lambda x, w, b: C.conv(x, w, b, activation=A.ReLU()), x, w, b + 0.5)
     gradient_check(lambda x, w, b: C.conv(x, w, b, 2, "same", activation=A.Tanh()), x1, w1, b)
-    gradient_check(lambda x: P.max_pool(x, 2), x1)
-    parallel._executor.shutdown()
+    gradient_check(lambda x, w: C.conv(x, w, None, 1, "same"), x1, w1)
+
+
+def test_malloc_tuning_runs_once_and_can_be_turned_off(monkeypatch):
+    from lamina.backend import memory
+    monkeypatch.setattr(memory, "_done", False)
+    monkeypatch.setenv("LAMINA_MALLOC_TUNING", "0")
+    assert memory.keep_freed_memory() is False       # turned off: nothing tuned
+    assert memory.keep_freed_memory() is False       # and only tried once

@@ -171,6 +171,24 @@ def _accumulate_leaf(t, g):
 
 def _toposort(root_fn):
     """Functions reachable from ``root_fn``, each after every function that consumes it."""
+    # a plain chain (each function has at most one recorded input), the usual training graph
+    order = [root_fn]
+    fn = root_fn
+    while True:
+        parent = None
+        for t in fn.inputs:
+            p = getattr(t, "_ctx", None)
+            if p is not None:
+                if parent is not None:
+                    return _toposort_dag(root_fn)
+                parent = p
+        if parent is None:
+            return order
+        order.append(parent)
+        fn = parent
+
+
+def _toposort_dag(root_fn):
     order = []
     seen = {id(root_fn)}
     stack = [(root_fn, iter(root_fn.inputs))]
@@ -228,9 +246,10 @@ class Function:
 
     Subclasses define ``forward(*arrays) -> array`` (or a tuple of arrays when
     ``n_outputs > 1``) and ``backward(*grad_outputs) -> grad or tuple of grads``
-    (one per input, ``None`` where an input needs none). Static arguments go to
-    ``__init__`` through ``apply``'s keyword arguments. ``self.needs_grad`` tells
-    backward which inputs need a gradient, so it can skip work.
+    (one per input, ``None`` where an input needs none). Static arguments given to
+    ``apply`` as keywords become attributes. ``self.needs_grad`` (set before ``forward``
+    when the graph is recorded, empty otherwise) tells which inputs need a gradient, so
+    forward can keep less and backward can skip work.
     """
 
     n_outputs = 1
@@ -254,6 +273,8 @@ class Function:
         if _grad_enabled:
             needs = tuple([isinstance(t, Tensor) and t.requires_grad for t in inputs])
             record = True in needs
+            if record:
+                fn.needs_grad = needs  # forward may keep less when nothing needs a gradient
         else:
             record = False
         out = fn.forward(*[t.data if isinstance(t, Tensor) else t for t in inputs])
@@ -261,7 +282,6 @@ class Function:
             if cls.n_outputs == 1:
                 return Tensor._wrap(out, None)
             return tuple([Tensor._wrap(o, None) for o in out])
-        fn.needs_grad = needs
         fn.inputs = inputs
         if cls.n_outputs == 1:
             return Tensor._wrap(out, fn)

@@ -18,7 +18,9 @@ from itertools import product
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from lamina.backend.parallel import parallel_for
+from lamina.backend.memory import keep_freed_memory
+
+_BIG = 1 << 20  # elements: arrays this large make malloc tuning worth it
 
 
 def effective_size(kernel, dilation):
@@ -117,60 +119,44 @@ def offset_slices(kernel, out, strides, dilation):
                   strides[i]) for i in range(len(kernel))) + (slice(None),)
 
 
-def im2col(xp, out, kernel, strides, dilation, ones_column=False):
+def im2col(xp, out, kernel, strides, dilation, ones_column=False, dst=None):
     """Every window of ``xp`` (batch, *spatial, C) as a row of a matrix
     (batch * prod(out), prod(kernel) * C), columns ordered (*kernel, C) like a Keras kernel
     reshaped to 2-D; with ``ones_column`` one more column of ones (the bias as one more
-    row of the kernel matrix). The batch is split over threads.
+    row of the kernel matrix). Written into ``dst`` when given.
 
     Few channels (an image's 1 or 3) give short contiguous runs that a single copy of the
     whole window view walks slowly; then one copy per kernel offset is faster.
     """
     n, c = xp.shape[0], xp.shape[-1]
-    kk = math.prod(kernel)
-    width = kk * c
-    cols = np.empty((n,) + tuple(out) + (width + ones_column,), dtype=xp.dtype)
+    width = math.prod(kernel) * c
+    if dst is None:
+        dst = np.empty((n * math.prod(out), width + ones_column), dtype=xp.dtype)
+    body = dst[:, :width].reshape((n,) + tuple(out) + (math.prod(kernel), c))
     if c <= 4:
-        dst = cols[..., :width].reshape((n,) + tuple(out) + (kk, c))
-        offsets = [sl for _, sl in offset_slices(kernel, out, strides, dilation)]
-
-        def fill(a, b):
-            for k, sl in enumerate(offsets):
-                np.copyto(dst[a:b, ..., k, :], xp[a:b][sl])
-            if ones_column:
-                cols[a:b, ..., width] = 1
+        for k, (_, sl) in enumerate(offset_slices(kernel, out, strides, dilation)):
+            np.copyto(body[..., k, :], xp[sl])
     else:
-        view = windows(xp, out, kernel, strides, dilation)
-        dst = cols[..., :width].reshape(view.shape) if ones_column else cols.reshape(view.shape)
-
-        def fill(a, b):
-            np.copyto(dst[a:b], view[a:b])
-            if ones_column:
-                cols[a:b, ..., width] = 1
-
-    parallel_for(fill, n, cols.size)
-    return cols.reshape(-1, width + ones_column)
+        np.copyto(body.reshape((n,) + tuple(out) + tuple(kernel) + (c,)),
+                  windows(xp, out, kernel, strides, dilation))
+    if ones_column:
+        dst[:, width] = 1
+    return dst
 
 
-def col2im(cols, padded_shape, kernel, strides, dilation):
+def col2im(cols, padded_shape, kernel, strides, dilation, dst=None):
     """The adjoint of ``windows``: add each window's values back where they came from.
 
-    ``cols`` has shape (batch, *out, *kernel, C); the result has ``padded_shape``. One
-    vectorized add per kernel offset (windows that overlap simply add up), the batch
-    split over threads.
+    ``cols`` has shape (batch, *out, *kernel, C); the result has ``padded_shape`` (added
+    into ``dst`` when given). One vectorized add per kernel offset; windows that overlap
+    simply add up.
     """
     nd = len(kernel)
     out = cols.shape[1:1 + nd]
-    gx = np.zeros(padded_shape, dtype=cols.dtype)
+    gx = np.zeros(padded_shape, dtype=cols.dtype) if dst is None else dst
     lead = (slice(None),) * (1 + nd)
-    offsets = list(offset_slices(kernel, out, strides, dilation))
-
-    def scatter(a, b):
-        g, c = gx[a:b], cols[a:b]
-        for k, sl in offsets:
-            g[sl] += c[lead + k]
-
-    parallel_for(scatter, cols.shape[0], cols.size)
+    for k, sl in offset_slices(kernel, out, strides, dilation):
+        gx[sl] += cols[lead + k]
     return gx
 
 
@@ -194,6 +180,8 @@ def max_pool(x, pool, strides, padding, with_argmax=False):
     each gradient to the first maximum of its window (as TensorFlow does)."""
     out, pads = pool_geometry(x.shape[1:-1], pool, strides, padding)
     ones = (1,) * len(pool)
+    if x.size > _BIG:
+        keep_freed_memory()
     if _is_pairwise(pool, strides, pads):
         return _max_pool_2x2(x, out, with_argmax)
     xp = pad(x, pads, -np.inf)
@@ -213,37 +201,33 @@ def max_pool(x, pool, strides, padding, with_argmax=False):
     return m, ("index", idx)
 
 
-def _quarters(x, out):
-    h, w = 2 * out[0], 2 * out[1]
-    return (x[:, 0:h:2, 0:w:2], x[:, 0:h:2, 1:w:2], x[:, 1:h:2, 0:w:2], x[:, 1:h:2, 1:w:2])
+def _windows_2x2(x, out):
+    """x (batch, H, W, C) cut to whole windows, as a (batch, h, 2, w, 2, C) view."""
+    n, c = x.shape[0], x.shape[-1]
+    h, w = out
+    return x[:, :2 * h, :2 * w].reshape(n, h, 2, w, 2, c)
 
 
 def _max_pool_2x2(x, out, with_argmax):
-    """A tree of maxima over the four pixels a b / c d of each window; for the backward
-    pass three booleans per output: b beat a, d beat c, the bottom pair beat the top one
-    (strict comparisons: the first maximum wins ties)."""
-    a, b, c, d = _quarters(x, out)
-    m = np.empty((x.shape[0],) + tuple(out) + (x.shape[-1],), dtype=x.dtype)
+    """Max of the two rows of each window (long contiguous runs), then of the two columns.
+    For the backward pass two booleans: per column the bottom pixel won, and the right
+    column won. Comparisons are strict, and a tie between the columns goes to the right
+    one only when its winner is the top pixel and the left one's the bottom: so the first
+    maximum in row-major order gets the gradient, as in TensorFlow and PyTorch."""
+    v = _windows_2x2(x, out)
+    top, bottom = v[:, :, 0], v[:, :, 1]
+    rows = np.maximum(top, bottom)                     # (batch, h, w, 2, C)
+    left, right = rows[..., 0, :], rows[..., 1, :]
+    m = np.maximum(left, right)
     if not with_argmax:
-        def kernel(s, e):
-            np.maximum(a[s:e], b[s:e], out=m[s:e])
-            np.maximum(m[s:e], c[s:e], out=m[s:e])
-            np.maximum(m[s:e], d[s:e], out=m[s:e])
-
-        parallel_for(kernel, x.shape[0], x.size)
         return m, None
-    bits = np.empty((3,) + m.shape, dtype=bool)
-
-    def kernel_arg(s, e):
-        top = np.maximum(a[s:e], b[s:e])
-        bottom = np.maximum(c[s:e], d[s:e])
-        np.greater(b[s:e], a[s:e], out=bits[0, s:e])
-        np.greater(d[s:e], c[s:e], out=bits[1, s:e])
-        np.greater(bottom, top, out=bits[2, s:e])
-        np.maximum(top, bottom, out=m[s:e])
-
-    parallel_for(kernel_arg, x.shape[0], x.size)
-    return m, ("2x2", bits)
+    low = np.greater(bottom, top)
+    right_won = np.greater(right, left)
+    tie = np.equal(right, left)
+    tie &= low[..., 0, :]
+    tie &= ~low[..., 1, :]
+    right_won |= tie
+    return m, ("2x2", low, right_won)
 
 
 def max_pool_backward(g, state, x_shape, pool, strides, padding):
@@ -256,21 +240,16 @@ def max_pool_backward(g, state, x_shape, pool, strides, padding):
     tiled = disjoint and all(s == p and o * s == n for s, p, o, n in
                              zip(strides, pool, out, padded[1:-1]))
     gx = np.empty(padded, g.dtype) if tiled else np.zeros(padded, g.dtype)
-    kind, data = state
-    if kind == "2x2":
-        quarters = _quarters(gx, out)
-
-        def kernel(s, e):
-            right, right_low, low = data[0, s:e], data[1, s:e], data[2, s:e]
-            high = ~low
-            gs = g[s:e]
-            np.multiply(gs, high & ~right, out=quarters[0][s:e])
-            np.multiply(gs, high & right, out=quarters[1][s:e])
-            np.multiply(gs, low & ~right_low, out=quarters[2][s:e])
-            np.multiply(gs, low & right_low, out=quarters[3][s:e])
-
-        parallel_for(kernel, g.shape[0], gx.size)
+    if state[0] == "2x2":
+        _, low, right = state
+        pair = np.empty(low.shape, g.dtype)         # the gradient of the two column maxima
+        np.multiply(g, ~right, out=pair[..., 0, :])
+        np.multiply(g, right, out=pair[..., 1, :])
+        v = _windows_2x2(gx, out)
+        np.multiply(pair, ~low, out=v[:, :, 0])
+        np.multiply(pair, low, out=v[:, :, 1])
         return gx
+    data = state[1]
     ones = (1,) * len(pool)
     for k, (_, sl) in enumerate(offset_slices(pool, out, strides, ones)):
         if disjoint:

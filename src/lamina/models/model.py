@@ -80,6 +80,8 @@ class Model(Layer):
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self._loss_fn = losses.resolve(loss)
+        fused = getattr(self._loss_fn, "fused_mean", None)
+        self._fused_loss = fused() if fused is not None else None
         self._loss_id = loss
         self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
         self._metrics = None  # resolved once the output shape is known
@@ -135,11 +137,25 @@ class Model(Layer):
         return out
 
     def _loss_value(self, y, out, sw):
-        loss = self._loss_fn(y, out, sw)
+        fused = self._fused_loss
+        if (fused is not None and sw is None and out._keras_mask is None
+                and y.shape == out.data.shape and y.dtype == out.data.dtype):
+            loss = fused(y, out)  # the common case in one op (fit aligns y to the output)
+        else:
+            loss = self._loss_fn(y, out, sw)
         if self._has_reg:
             for term in self._regularization_terms():
                 loss = loss + term
         return loss
+
+    def _align_targets(self, y):
+        """Targets of shape (n,) for outputs (None, 1) become (n, 1), once per fit, as the
+        loss would reshape them on every batch."""
+        shape = self.output_shape
+        if (isinstance(shape, tuple) and y.ndim == len(shape) - 1 and shape[-1] == 1
+                and y.dtype.kind == "f"):
+            return y.reshape(y.shape + (1,))
+        return y
 
     # --- one step --------------------------------------------------------------------
     def train_step(self, x, y, sample_weight=None):
@@ -216,6 +232,9 @@ class Model(Layer):
         self._check_input_array(x)
         if not self.built:
             self._maybe_build((None,) + x.shape[1:])
+        y = self._align_targets(y)
+        if val is not None:
+            val = (val[0], self._align_targets(val[1]), val[2])
         self._resolve_metrics()
         self._train_ready = False  # layers may have been frozen or unfrozen since the last fit
         self._prepare_training()

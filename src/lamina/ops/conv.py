@@ -17,7 +17,7 @@ import numpy as np
 
 from lamina.autodiff.tensor import Function
 from lamina.backend import im2col as K
-from lamina.backend.parallel import parallel_for
+from lamina.backend.memory import keep_freed_memory
 from lamina.ops import math as M
 from lamina.ops.activations import Linear, ReLU, activate
 
@@ -60,131 +60,143 @@ class _Act:
         return act.backward(self.z, self.y, g)
 
 
+CHUNK_ROWS = 4096  # output positions per block of the dense convolution's pipeline
+
+
 class Conv(_Act, Function):
     """act(conv(x, w) + b) on channels_last arrays, any number of spatial dims.
 
     Static: strides, dilation, pads [(left, right)...], out (output spatial sizes),
-    groups, act (activation kernel or None). The window copy, the bias and a ReLU run
-    on the batch split over threads; the product is one BLAS call.
+    groups, act (activation kernel or None).
+
+    Without groups the work runs over blocks of whole images, ~CHUNK_ROWS output positions
+    each: the block's windows are copied (im2col), multiplied by the kernel matrix (one
+    BLAS call, the bias folded in as one more kernel row against a column of ones) and a
+    ReLU applied while the block is still in cache; the backward pass likewise (ReLU mask,
+    weight-gradient product accumulated, input gradient scattered back by kernel offset).
     """
 
     def forward(self, x, w, b=None):
         nd = x.ndim - 2
-        kernel = w.shape[:nd]
+        self.kernel = w.shape[:nd]
         xp = K.pad(x, self.pads)
-        n, c, o = x.shape[0], x.shape[-1], w.shape[-1]
-        kk = math.prod(kernel)
-        m = n * math.prod(self.out)
-        G = self.groups
         self.x_shape, self.xp_shape, self.w_shape = x.shape, xp.shape, w.shape
-        self.fold = G == 1 and b is not None
-        if G == 1:
-            # the bias rides along as one more kernel row against a column of ones: the
-            # product adds it, and its gradient comes out of the weight gradient's product
-            cols = K.im2col(xp, self.out, kernel, self.strides, self.dilation, self.fold)
-            w2 = w.reshape(kk * c, o)
-            z = cols @ (np.concatenate([w2, b[None].astype(w2.dtype)]) if self.fold else w2)
+        if self.groups == 1:
+            z = self._dense_forward(xp, w, b)
         else:
-            view = K.windows(xp, self.out, kernel, self.strides, self.dilation)
-            cg, og = c // G, o // G
-            v = view.reshape(view.shape[:-1] + (G, cg))
-            cols = np.moveaxis(v, -2, 0).reshape(G, m, kk * cg)
-            w2 = w.reshape(kk, cg, G, og).transpose(2, 0, 1, 3).reshape(G, kk * cg, og)
-            z = np.matmul(cols, w2).transpose(1, 0, 2).reshape(m, o)
-            if b is not None:
-                z += b
-        self.cols, self.w2 = cols, w2
+            z = self._grouped_forward(xp, w, b)
+        y = z if _is_plain_relu(self.act) else self._act_forward(z)
+        return y.reshape((x.shape[0],) + tuple(self.out) + (w.shape[-1],))
+
+    def _blocks(self):
+        """(first, last + 1) images of each block: whole images, ~CHUNK_ROWS positions."""
+        n = self.x_shape[0]
+        step = max(1, CHUNK_ROWS // math.prod(self.out))
+        return [(a, min(a + step, n)) for a in range(0, n, step)]
+
+    def _dense_forward(self, xp, w, b):
+        c, o = self.x_shape[-1], w.shape[-1]
+        kk = math.prod(self.kernel)
+        self.fold = fold = b is not None
+        self.w2 = w2 = w.reshape(kk * c, o)
+        wb = np.concatenate([w2, b.reshape(1, o).astype(w2.dtype)]) if fold else w2
+        per = math.prod(self.out)
+        rows = self.x_shape[0] * per
+        if rows * (kk * c + o) > 1 << 20:
+            keep_freed_memory()
+        self.cols = cols = np.empty((rows, kk * c + fold), dtype=xp.dtype)
+        z = np.empty((rows, o), dtype=np.result_type(xp.dtype, w.dtype))
+        relu = _is_plain_relu(self.act)
+        for a, e in self._blocks():
+            r0, r1 = a * per, e * per
+            K.im2col(xp[a:e], self.out, self.kernel, self.strides, self.dilation, fold,
+                     dst=cols[r0:r1])
+            np.matmul(cols[r0:r1], wb, out=z[r0:r1])
+            if relu:
+                np.maximum(z[r0:r1], 0, out=z[r0:r1])
+        if relu:
+            self.z = self.y = z
+        return z
+
+    def _grouped_forward(self, xp, w, b):
+        G, c, o = self.groups, self.x_shape[-1], w.shape[-1]
+        kk = math.prod(self.kernel)
+        view = K.windows(xp, self.out, self.kernel, self.strides, self.dilation)
+        cg, og = c // G, o // G
+        v = view.reshape(view.shape[:-1] + (G, cg))
+        self.cols = cols = np.moveaxis(v, -2, 0).reshape(G, -1, kk * cg)
+        self.w2 = w2 = w.reshape(kk, cg, G, og).transpose(2, 0, 1, 3).reshape(G, kk * cg, og)
+        z = np.matmul(cols, w2).transpose(1, 0, 2).reshape(-1, o)
+        if b is not None:
+            z += b
         if _is_plain_relu(self.act):
-            parallel_for(lambda s, e: np.maximum(z[s:e], 0, out=z[s:e]), m, z.size)
-            self.z = self.y = y = z
-        else:
-            y = self._act_forward(z)
-        return y.reshape((n,) + tuple(self.out) + (o,))
+            np.maximum(z, 0, out=z)
+            self.z = self.y = z
+        return z
 
     def backward(self, g):
         needs = self.needs_grad
-        o = self.w_shape[-1]
-        g = g.reshape(-1, o)
-        if _is_plain_relu(self.act):
-            gz, y = np.empty_like(g), self.y
-
-            def relu_grad(s, e):
-                np.multiply(g[s:e], y[s:e] > 0, out=gz[s:e])
-
-            parallel_for(relu_grad, g.shape[0], g.size)
-            g = gz
+        g = g.reshape(-1, self.w_shape[-1])
+        bias = len(needs) == 3 and needs[2]
+        if self.groups == 1:
+            gx, gw, gb = self._dense_backward(g, needs[0], needs[1], bias)
         else:
-            g = self._act_backward(g)
-        G = self.groups
-        gx = gw = gb = None
-        nd = len(self.x_shape) - 2
-        kernel = self.w_shape[:nd]
-        bias_needed = len(needs) == 3 and needs[2]
-        if G == 1:
-            if needs[1] or (self.fold and bias_needed):
-                gwb = _at_b(self.cols, g)
-                gw = gwb[:self.w2.shape[0]].reshape(self.w_shape) if needs[1] else None
-                if self.fold:
-                    gb = gwb[-1]
-            if needs[0]:
-                gx = self._input_grad(g, kernel)
-        else:
-            og = o // G
-            gg = g.reshape(-1, G, og).transpose(1, 0, 2)
-            if needs[1]:
-                gw3 = np.matmul(self.cols.transpose(0, 2, 1), gg)      # (G, kk*cg, og)
-                cg = self.x_shape[-1] // G
-                gw = gw3.reshape((G, math.prod(kernel), cg, og)).transpose(1, 2, 0, 3).reshape(
-                    self.w_shape)
-            if needs[0]:
-                gc = np.matmul(gg, self.w2.transpose(0, 2, 1))         # (G, m, kk*cg)
-                gc = gc.reshape((G, self.x_shape[0]) + tuple(self.out) + kernel + (-1,))
-                gcols = np.moveaxis(gc, 0, -2).reshape(
-                    (self.x_shape[0],) + tuple(self.out) + kernel + (self.x_shape[-1],))
-        if needs[0] and G != 1:
-            gxp = K.col2im(gcols, self.xp_shape, kernel, self.strides, self.dilation)
-            gx = gxp[K.inner(self.pads, self.x_shape)] if gxp.shape != self.x_shape else gxp
-        if not bias_needed:
-            gb = None
-        elif gb is None:
-            gb = _column_sums(g)
+            gx, gw, gb = self._grouped_backward(self._act_backward(g), needs[0], needs[1], bias)
         return (gx, gw) if len(needs) == 2 else (gx, gw, gb)
 
+    def _dense_backward(self, g, need_x, need_w, need_b):
+        relu = _is_plain_relu(self.act)
+        if not relu:
+            g = self._act_backward(g)
+        c = self.x_shape[-1]
+        kk = math.prod(self.kernel)
+        per = math.prod(self.out)
+        gxp = np.zeros(self.xp_shape, dtype=g.dtype) if need_x else None
+        gwb = None                   # the weight gradient, the bias's as its last row
+        w2t = self.w2.T
+        y, cols = self.y, self.cols
+        for a, e in self._blocks():
+            r0, r1 = a * per, e * per
+            gz = np.multiply(g[r0:r1], y[r0:r1] > 0) if relu else g[r0:r1]
+            if need_w or need_b:
+                part = cols[r0:r1].T @ gz
+                gwb = part if gwb is None else np.add(gwb, part, out=gwb)
+            if need_x:  # the block's window gradients, scattered back by kernel offset
+                gcols = (gz @ w2t).reshape((e - a,) + tuple(self.out) + self.kernel + (c,))
+                K.col2im(gcols, None, self.kernel, self.strides, self.dilation, dst=gxp[a:e])
+        gw = gwb[:kk * c].reshape(self.w_shape) if need_w else None
+        gb = gwb[-1] if need_b else None  # a bias needing a gradient was folded in
+        gx = None
+        if need_x:
+            gx = gxp[K.inner(self.pads, self.x_shape)] if gxp.shape != self.x_shape else gxp
+        return gx, gw, gb
 
-def _input_grad(self, g, kernel):
-    """dL/dx: for each kernel offset, the product of the output gradient with that offset's
-    (out, in) slice of the kernel, added into the input positions the offset touched. The
-    per-offset product stays in cache until it is added, where one product for all offsets
-    (then col2im) would write and reread a matrix kernel-size times the input."""
-    n, c = self.x_shape[0], self.x_shape[-1]
-    w3 = self.w2.reshape(math.prod(kernel), c, -1)
-    gxp = np.zeros(self.xp_shape, dtype=g.dtype)
-    shape = (n,) + tuple(self.out) + (c,)
-    for k, (_, sl) in enumerate(K.offset_slices(kernel, self.out, self.strides,
-                                                self.dilation)):
-        gxp[sl] += (g @ w3[k].T).reshape(shape)
-    return gxp[K.inner(self.pads, self.x_shape)] if gxp.shape != self.x_shape else gxp
-
-
-Conv._input_grad = _input_grad
+    def _grouped_backward(self, g, need_x, need_w, need_b):
+        G, o = self.groups, self.w_shape[-1]
+        og, c = o // G, self.x_shape[-1]
+        cg = c // G
+        gg = g.reshape(-1, G, og).transpose(1, 0, 2)
+        gx = gw = gb = None
+        if need_w:
+            gw3 = np.matmul(self.cols.transpose(0, 2, 1), gg)          # (G, kk*cg, og)
+            gw = gw3.reshape((G, math.prod(self.kernel), cg, og)).transpose(1, 2, 0, 3).reshape(
+                self.w_shape)
+        if need_x:
+            gc = np.matmul(gg, self.w2.transpose(0, 2, 1))             # (G, m, kk*cg)
+            gc = gc.reshape((G, self.x_shape[0]) + tuple(self.out) + self.kernel + (cg,))
+            gcols = np.moveaxis(gc, 0, -2).reshape(
+                (self.x_shape[0],) + tuple(self.out) + self.kernel + (c,))
+            gxp = K.col2im(gcols, self.xp_shape, self.kernel, self.strides, self.dilation)
+            gx = gxp[K.inner(self.pads, self.x_shape)] if gxp.shape != self.x_shape else gxp
+        if need_b:
+            gb = _column_sums(g)
+        return gx, gw, gb
 
 
 def _column_sums(g):
-    """g.sum(axis=0) as a BLAS matrix-vector product: one multithreaded pass, where NumPy's
-    reduction over the long axis is a slow single-threaded one."""
+    """g.sum(axis=0) as a BLAS matrix-vector product: NumPy's reduction over the long axis
+    is a much slower loop."""
     return np.ones(g.shape[0], dtype=g.dtype) @ g
-
-
-def _at_b(a, b, rows=8192):
-    """a.T @ b for tall, thin a and b (many rows, few columns): summed over blocks of rows.
-    One call with a huge inner dimension can make OpenBLAS's threads stall badly."""
-    n = a.shape[0]
-    if n <= 2 * rows:
-        return a.T @ b
-    out = a[:rows].T @ b[:rows]
-    for s in range(rows, n, rows):
-        out += a[s:s + rows].T @ b[s:s + rows]
-    return out
 
 
 class ConvTranspose(_Act, Function):

@@ -31,7 +31,7 @@ class Dense(Function):
         gw = self.x2.T @ g if needs[1] else None
         if len(needs) == 2:
             return gx, gw
-        gb = g.sum(axis=0) if needs[2] else None
+        gb = np.add.reduce(g, axis=0) if needs[2] else None
         return gx, gw, gb
 
 
@@ -58,7 +58,7 @@ class DenseWithLogits(Dense):
         gw = self.x2.T @ g if needs[1] else None
         if len(needs) == 2:
             return gx, gw
-        return gx, gw, (g.sum(axis=0) if needs[2] else None)
+        return gx, gw, (np.add.reduce(g, axis=0) if needs[2] else None)
 
 
 def dense(x, kernel, bias=None, activation=None):

@@ -12,7 +12,7 @@ array([[ 5.,  7.],
 """
 import numpy as np
 
-from lamina.autodiff.tensor import Function
+from lamina.autodiff.tensor import Function, Tensor, is_grad_enabled
 from lamina.backend import im2col as K
 from lamina.ops.conv import _check_data_format, _to_first, _to_last, _tuple
 
@@ -21,7 +21,7 @@ class MaxPool(Function):
     def forward(self, x):
         self.x_shape = x.shape
         m, self.idx = K.max_pool(x, self.pool, self.strides, self.padding,
-                                 with_argmax=bool(self.needs_grad))
+                                 with_argmax=self.record)
         return m
 
     def backward(self, g):
@@ -51,7 +51,9 @@ def _pool(fn, inputs, pool_size, strides, padding, data_format):
         raise ValueError(f"pooling: the window {pool} is larger than the input (spatial shape "
                          f"{tuple(x.shape[1:-1])}, padding '{padding}'); the output would be "
                          "empty")
-    y = fn.apply(x, pool=pool, strides=strides, padding=padding)
+    # the max pool keeps what its backward needs only when a gradient will be asked for
+    record = is_grad_enabled() and isinstance(x, Tensor) and x.requires_grad
+    y = fn.apply(x, pool=pool, strides=strides, padding=padding, record=record)
     return _to_first(y, data_format)
 
 

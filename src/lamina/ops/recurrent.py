@@ -7,8 +7,9 @@
   preallocated arrays with ``out=`` (a handful of NumPy calls per timestep);
 - backward walks the loop once in reverse, carrying only d(state); every per-step
   factor that does not depend on the carried gradient (activation derivatives, gate
-  products) is computed for all timesteps at once before that loop, so each step is
-  an add, one broadcast multiply and the recurrent product;
+  products) is computed ahead, for all timesteps at once or (LSTM) inside the forward
+  loop while that step's arrays are in cache, so a backward step is a few adds and
+  multiplies and the recurrent product;
 - the weight gradients of all timesteps are one matrix product each, after the loop.
 
 Arrays are time-major inside ``(T, B, ...)`` so each step works on contiguous rows.
@@ -30,6 +31,7 @@ from lamina.autodiff.tensor import Function
 from lamina.ops.activations import Linear, ReLU, Sigmoid, Tanh
 
 _consts = {}
+_row_buffers = {}   # SimpleRNN's single-sample work rows, by (T, D, U, dtype)
 
 
 def _c(value, dtype):
@@ -138,7 +140,8 @@ class _Scan(Function):
         return xt, xw, dtype
 
     def _masks(self, B, T):
-        """Time-major (T, B, 1) float mask and its complement (None without a mask)."""
+        """Time-major (T, B, 1) boolean mask and its complement (None, None without a mask
+        or when every step is real)."""
         mask = self.mask
         if mask is None:
             return None, None
@@ -176,12 +179,12 @@ class _Scan(Function):
         dz2 = dz.reshape(T * B, -1)
         gx = gw = None
         if needs[0]:
-            gxt = np.matmul(dz2, w.T).reshape(T, B, w.shape[0])
+            gxt = np.dot(dz2, w.T).reshape(T, B, w.shape[0])
             if self.in_drop is not None:
                 gxt *= self.in_drop
             gx = _batch_major(gxt, self.go_backwards)
         if needs[1]:
-            gw = np.matmul(self.xt.reshape(T * B, -1).T, dz2)
+            gw = np.dot(self.xt.reshape(T * B, -1).T, dz2)
         return gx, gw
 
 
@@ -212,15 +215,20 @@ class SimpleRNNScan(_Scan):
 
     def _forward_row(self, x, w, u, b, h0, sigmoid):
         T, D, U = x.shape[1], x.shape[2], u.shape[0]
-        dtype = np.result_type(x.dtype, w.dtype)
+        dtype = w.dtype if x.dtype == w.dtype else np.result_type(x.dtype, w.dtype)
         xt = _time_major(x, self.go_backwards)
         if self.in_drop is not None:
             xt = xt * self.in_drop
         self.xt = xt
         self.mt, keep = self._masks(1, T)
-        A = np.empty((T + 1, 1, U + D + 1), dtype)    # row t: [s_{t-1} | x_t | 1]
+        key = (T, D, U, np.dtype(dtype).char)
+        cached = _row_buffers.get(key)
+        if cached is None:   # row t: [s_{t-1} | x_t | 1]; reused: H is copied out of it
+            A = np.empty((T + 1, 1, U + D + 1), dtype)
+            A[:, :, U + D] = 1
+            cached = _row_buffers[key] = (A, list(A), list(A[1:, :, :U]), list(A[:, :, :U]))
+        A, rows, outs, prev = cached
         A[:T, :, U:U + D] = xt
-        A[:, :, U + D] = 1
         M = np.empty((U + D + 1, U), dtype)           # [U; W; b]
         if sigmoid:  # s = tanh(z / 2), h = (s + 1) / 2: z / 2 = s (U / 4) + x W / 2 + c
             np.multiply(u, _c(0.25, dtype), out=M[:U])
@@ -238,8 +246,6 @@ class SimpleRNNScan(_Scan):
             M[U:U + D] = w
             M[U + D] = 0 if b is None else b
             A[0, :, :U] = 0 if h0 is None else h0
-        rows = list(A)
-        outs = list(A[1:, :, :U])
         dot, tanh = np.dot, np.tanh
         if keep is None:
             for t in range(T):
@@ -247,7 +253,6 @@ class SimpleRNNScan(_Scan):
                 dot(rows[t], M, out=s)
                 tanh(s, out=s)
         else:
-            prev = list(A[:, :, :U])
             for t in range(T):
                 s = outs[t]
                 dot(rows[t], M, out=s)
@@ -764,11 +769,19 @@ class GRUScan(_Scan):
 # --- the functions layers call -------------------------------------------------------------
 
 def _scan_kwargs(mask, go_backwards, in_drop, rec_drop, zero_output_for_mask):
-    return {"mask": None if mask is None else np.asarray(getattr(mask, "data", mask), bool),
-            "go_backwards": bool(go_backwards),
-            "in_drop": None if in_drop is None else np.asarray(in_drop),
-            "rec_drop": None if rec_drop is None else np.asarray(rec_drop),
-            "zero_output": bool(zero_output_for_mask)}
+    """The static arguments that differ from the defaults (fewer to set per call)."""
+    kw = {}
+    if mask is not None:
+        kw["mask"] = np.asarray(getattr(mask, "data", mask), bool)
+    if go_backwards:
+        kw["go_backwards"] = True
+    if in_drop is not None:
+        kw["in_drop"] = np.asarray(in_drop)
+    if rec_drop is not None:
+        kw["rec_drop"] = np.asarray(rec_drop)
+    if zero_output_for_mask:
+        kw["zero_output"] = True
+    return kw
 
 
 def simple_rnn(x, kernel, recurrent_kernel, bias=None, initial_state=None, activation=None,

@@ -328,7 +328,14 @@ def main(argv=None):
     p.add_argument("--mnist", default=None, help="W3's folder with the MNIST test set's IDX "
                    "files (default ../shared/data/mnist)")
     p.add_argument("--json", default=None, help="also write every result to this file")
+    p.add_argument("--keep-blas-env", action="store_true",
+                   help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as set (by default they are "
+                        "removed for the workers: they pin old OpenBLAS kernels, e.g. Haswell "
+                        "instead of SkylakeX, which halves NumPy's matrix-product rate)")
     args = p.parse_args(argv)
+    if not args.keep_blas_env:
+        for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+            os.environ.pop(name, None)  # children inherit the environment
 
     workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
     bad = [w for w in workloads if w not in ("W1", "W5") + RNN_WORKLOADS + CNN_WORKLOADS]

@@ -171,6 +171,12 @@ def _accumulate_leaf(t, g):
 
 def _toposort(root_fn):
     """Functions reachable from ``root_fn``, each after every function that consumes it."""
+    order, _ = _order(root_fn)
+    return order
+
+
+def _order(root_fn):
+    """(the functions in backward order, whether they form a plain chain)."""
     # a plain chain (each function has at most one recorded input), the usual training graph
     order = [root_fn]
     fn = root_fn
@@ -180,10 +186,10 @@ def _toposort(root_fn):
             p = getattr(t, "_ctx", None)
             if p is not None:
                 if parent is not None:
-                    return _toposort_dag(root_fn)
+                    return _toposort_dag(root_fn), False
                 parent = p
         if parent is None:
-            return order
+            return order, True
         order.append(parent)
         fn = parent
 
@@ -209,7 +215,10 @@ def _toposort_dag(root_fn):
 
 def run_backward(root, grad, retain_graph=False):
     root_fn = root._ctx
-    order = _toposort(root_fn)
+    order, chain = _order(root_fn)
+    if chain and root_fn.n_outputs == 1:
+        _run_chain(order, grad, retain_graph)
+        return
     pending = {root_fn: [None] * root_fn.n_outputs}
     pending[root_fn][root._index] = grad
     pop = pending.pop
@@ -225,11 +234,7 @@ def run_backward(root, grad, retain_graph=False):
                 continue
             parent = t._ctx
             if parent is None:
-                grad_buf = t.grad
-                if grad_buf is not None and g.shape == grad_buf.shape:
-                    np.add(grad_buf, g, out=grad_buf, casting="unsafe")
-                else:
-                    _accumulate_leaf(t, g)
+                _add_to_leaf(t, g)
                 continue
             slots = pending.get(parent)
             if slots is None:
@@ -239,6 +244,40 @@ def run_backward(root, grad, retain_graph=False):
             slots[t._index] = g if prev is None else prev + g
         if not retain_graph:
             fn.inputs = ()
+
+
+def _run_chain(order, grad, retain_graph):
+    """The walk for a plain chain: each function's gradient goes to its one recorded input."""
+    for fn in order:
+        if grad is None:
+            return
+        n = fn.n_outputs
+        if n == 1:
+            gins = fn.backward(grad)
+        else:
+            gouts = [None] * n
+            gouts[index] = grad
+            gins = fn.backward(*gouts)
+        if type(gins) is not tuple:
+            gins = (gins,)
+        grad = None
+        for t, g, need in zip(fn.inputs, gins, fn.needs_grad):
+            if not need or g is None:
+                continue
+            if t._ctx is None:
+                _add_to_leaf(t, g)
+            else:
+                grad, index = g, t._index
+        if not retain_graph:
+            fn.inputs = ()
+
+
+def _add_to_leaf(t, g):
+    buf = t.grad
+    if buf is not None and g.shape == buf.shape:
+        np.add(buf, g, out=buf)
+    else:
+        _accumulate_leaf(t, g)
 
 
 class Function:

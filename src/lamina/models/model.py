@@ -6,6 +6,7 @@ import numpy as np
 
 from lamina import backend
 from lamina.autodiff.tensor import Tensor, no_grad
+from lamina.backend.memory import keep_freed_memory
 from lamina.callbacks import CallbackList, History
 from lamina.layers.layer import Layer
 from lamina.utils.progbar import Progbar
@@ -148,6 +149,9 @@ class Model(Layer):
                 loss = loss + term
         return loss
 
+    def _has_stateful_layers(self):
+        return any(getattr(layer, "stateful", False) for layer in self._all_layers())
+
     def _align_targets(self, y):
         """Targets of shape (n,) for outputs (None, 1) become (n, 1), once per fit, as the
         loss would reshape them on every batch."""
@@ -199,6 +203,7 @@ class Model(Layer):
         self._check_compiled("fit")
         if x is None or y is None:
             raise ValueError("fit: both x and y are required")
+        keep_freed_memory()  # every step frees and reallocates the same arrays: reuse them
         verbose = 1 if verbose == "auto" else int(verbose)
         batch_size = 32 if batch_size is None else int(batch_size)
         if batch_size <= 0:
@@ -241,6 +246,11 @@ class Model(Layer):
 
         batches = math.ceil(n / batch_size)
         steps = int(steps_per_epoch) if steps_per_epoch else batches
+        val_batch = validation_batch_size or batch_size
+        if (val is not None and not validation_batch_size and not validation_steps
+                and val[0].size <= 65536 and not self._has_stateful_layers()):
+            # a small validation set is one batch: the same mean, a fraction of the calls
+            val_batch = max(len(val[0]), 1)
         cbs = CallbackList(callbacks, model=self, add_history=True, add_progbar=verbose != 0,
                            epochs=epochs, steps=steps, verbose=verbose, batch_size=batch_size)
         self.history = cbs.history
@@ -289,8 +299,7 @@ class Model(Layer):
                     break
             epoch_logs = self._logs(loss_sum / max(seen, 1))
             if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(val[0], val[1], val[2],
-                                                 validation_batch_size or batch_size,
+                val_logs = self._evaluate_arrays(val[0], val[1], val[2], val_batch,
                                                  steps=validation_steps)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             if cbs.on_epoch_end:

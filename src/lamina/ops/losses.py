@@ -186,8 +186,13 @@ class PointwiseLoss(Function):
     """``mean`` (or ``sum``) over ``axis`` of an elementwise loss kernel, in one op."""
 
     def forward(self, p, t):
-        v, self.cache = self.kernel.value(p, t)
         self.p, self.t = p, t
+        if self.reduce == "all" and type(self.kernel) is _SquaredError and p.shape == t.shape:
+            d = self.cache = np.subtract(p, t)
+            flat = d.reshape(-1)
+            self.n = flat.size
+            return np.asarray(np.dot(flat, flat) / max(flat.size, 1), dtype=p.dtype)
+        v, self.cache = self.kernel.value(p, t)
         if self.reduce == "all":  # the mean over every element: a scalar loss in one op
             self.n = v.size
             return np.asarray(np.add.reduce(v, axis=None) / v.size, dtype=p.dtype)

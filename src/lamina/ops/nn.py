@@ -16,7 +16,13 @@ class Dense(Function):
         if b is not None:
             z += b
         self.x2, self.w, self.z = x2, w, z
-        y = z if self.act is None else self.act.forward(z)
+        act = self.act
+        if act is None:
+            y = z
+        elif act.name == "relu" and act.plain and type(self) is Dense:
+            y = np.maximum(z, 0, out=z)  # z is ours and plain relu's backward needs only y
+        else:
+            y = act.forward(z)
         self.y = y
         if x.ndim != 2:
             y = y.reshape(x.shape[:-1] + (w.shape[1],))

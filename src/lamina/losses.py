@@ -502,7 +502,9 @@ class LossFunctionWrapper(Loss):
         kind = self._pointwise
         if kind is None or self.reduction not in ("sum_over_batch_size", "mean"):
             return None
-        return lambda y_true, y_pred: fused.pointwise_loss(y_pred, y_true, kind, reduce="all")
+        kernel = fused.KERNELS[kind]()
+        apply = fused.PointwiseLoss.apply
+        return lambda y_true, y_pred: apply(y_pred, y_true, kernel=kernel, reduce="all", axis=-1)
 
     def get_config(self):
         config = super().get_config()

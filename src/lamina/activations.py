@@ -71,7 +71,8 @@ def get(identifier):
     if isinstance(identifier, str):
         fn = ALL.get(identifier.lower())
         if fn is None:
-            raise ValueError(f"Unknown activation {identifier!r}. Valid names: {', '.join(sorted(ALL))}")
+            raise ValueError(f"Unknown activation {identifier!r}. "
+                             f"Valid names: {', '.join(sorted(ALL))}")
         return fn
     if isinstance(identifier, dict):
         if identifier.get("class_name") == "function":

@@ -113,7 +113,8 @@ def Flatten(input_shape=None, **kwargs):
 
 
 def Reshape(target_shape, input_shape=None, **kwargs):
-    """Reshapes each sample to ``target_shape`` (without the batch axis), e.g. ``Reshape(c(2, 3))``."""
+    """Reshapes each sample to ``target_shape`` (without the batch axis),
+    e.g. ``Reshape(c(2, 3))``."""
     from lamina import layers
     return layers.Reshape(_shape(target_shape, "Reshape: target_shape"),
                           **_with_shape(kwargs, input_shape))

@@ -243,14 +243,22 @@ def test_predict_in_batches_matches_one_batch():
                                model.predict(x, batch_size=100, verbose=0), rtol=1e-6)
 
 
-def test_predict_records_no_graph():
+def test_predict_records_no_graph(monkeypatch):
+    from lamina.autodiff import Tensor, tensor
     model = mlp()
     x, _ = regression_data(n=1)
-    from lamina.autodiff import no_grad  # noqa: F401
-    out = model._forward
-    model.predict(x, verbose=0)
-    with pytest.raises(AttributeError):
-        model.predict(x, verbose=0)._ctx  # a plain ndarray, no graph
+    assert model(x)._ctx is not None  # a direct call records the graph (weights need grads)
+    recorded = []
+    original = tensor.Tensor._wrap.__func__
+
+    def spy(cls, data, ctx, index=0):
+        recorded.append(ctx)
+        return original(cls, data, ctx, index)
+
+    monkeypatch.setattr(Tensor, "_wrap", classmethod(spy))
+    out = model.predict(x, verbose=0)
+    assert type(out) is np.ndarray
+    assert recorded and all(ctx is None for ctx in recorded)  # predict linked no Function
 
 
 def test_get_and_set_weights_round_trip():
@@ -365,6 +373,7 @@ def test_only_weighted_metrics_see_sample_weights():
 
 def test_progress_is_dynamic_in_jupyter(monkeypatch):
     import sys
+
     from lamina.utils.progbar import is_interactive
     monkeypatch.setitem(sys.modules, "ipykernel", object())
     assert is_interactive(io.StringIO())

@@ -57,8 +57,8 @@ def gradient_check(fn, *inputs, wrt=None, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0
     weights = [rng.standard_normal(o.shape) for o in outs]
     for o in outs:
         if o.data.dtype != np.float64:
-            raise AssertionError(f"gradient_check: output dtype is {o.data.dtype}, expected float64 "
-                                 "(the op must keep its inputs' precision)")
+            raise AssertionError(f"gradient_check: output dtype is {o.data.dtype}, expected "
+                                 "float64 (the op must keep its inputs' precision)")
     from lamina.ops import math as M
     total = None
     for o, w in zip(outs, weights):
@@ -77,7 +77,8 @@ def gradient_check(fn, *inputs, wrt=None, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0
         if not np.all(err <= tol):
             j = np.unravel_index(np.argmax(err - tol), err.shape)
             raise AssertionError(
-                f"gradient_check: input {i} (shape {arrays[i].shape}) element {tuple(map(int, j))}: "
+                f"gradient_check: input {i} (shape {arrays[i].shape}) "
+                f"element {tuple(map(int, j))}: "
                 f"backward gives {analytic[j]:.8g}, finite differences {numeric[j]:.8g} "
                 f"(max abs error {err.max():.3g})")
     return True

@@ -248,6 +248,7 @@ def run_backward(root, grad, retain_graph=False):
 
 def _run_chain(order, grad, retain_graph):
     """The walk for a plain chain: each function's gradient goes to its one recorded input."""
+    index = 0  # which output of the next function the gradient belongs to
     for fn in order:
         if grad is None:
             return

@@ -42,7 +42,8 @@ class Variable(Tensor):
     def assign(self, value):
         value = np.asarray(value)
         if value.shape != self.data.shape:
-            raise ValueError(f"Variable '{self.name}': cannot assign a value of shape {value.shape} "
+            raise ValueError(f"Variable '{self.name}': cannot assign a value of shape "
+                             f"{value.shape} "
                              f"to a variable of shape {self.data.shape}")
         self.data[...] = value
         return self

@@ -1,34 +1,99 @@
 """Layers: the language networks are written in (Keras names and arguments)."""
-from lamina.layers.core import (Activation, ActivityRegularization, Dense, Dropout, Flatten,
-                                Identity, Input, InputLayer, Lambda, Permute, RepeatVector,
-                                Reshape)
-from lamina.layers.layer import Layer, SymbolicTensor
-from lamina.layers.embedding import Embedding
-from lamina.layers.masking import Masking
-from lamina.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
-                                     StackedRNNCells)
-from lamina.layers.wrappers import Bidirectional, TimeDistributed
 from lamina.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
-from lamina.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D,
-                                         Conv3DTranspose, Convolution1D, Convolution2D,
-                                         Convolution2DTranspose, Convolution3D,
-                                         Convolution3DTranspose, DepthwiseConv1D, DepthwiseConv2D,
-                                         SeparableConv1D, SeparableConv2D, SeparableConvolution1D,
-                                         SeparableConvolution2D)
+from lamina.layers.convolutional import (
+    Conv1D,
+    Conv1DTranspose,
+    Conv2D,
+    Conv2DTranspose,
+    Conv3D,
+    Conv3DTranspose,
+    Convolution1D,
+    Convolution2D,
+    Convolution2DTranspose,
+    Convolution3D,
+    Convolution3DTranspose,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    SeparableConv1D,
+    SeparableConv2D,
+    SeparableConvolution1D,
+    SeparableConvolution2D,
+)
+from lamina.layers.core import (
+    Activation,
+    ActivityRegularization,
+    Dense,
+    Dropout,
+    Flatten,
+    Identity,
+    Input,
+    InputLayer,
+    Lambda,
+    Permute,
+    RepeatVector,
+    Reshape,
+)
+from lamina.layers.embedding import Embedding
+from lamina.layers.layer import Layer, SymbolicTensor
 from lamina.layers.locally_connected import LocallyConnected1D, LocallyConnected2D
-from lamina.layers.noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
-                                 SpatialDropout2D, SpatialDropout3D)
+from lamina.layers.masking import Masking
+from lamina.layers.noise import (
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from lamina.layers.normalization import BatchNormalization, LayerNormalization
-from lamina.layers.pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D,
-                                   AvgPool2D, AvgPool3D, GlobalAveragePooling1D,
-                                   GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D,
-                                   GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D,
-                                   GlobalMaxPool2D, GlobalMaxPool3D, GlobalMaxPooling1D,
-                                   GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPool1D, MaxPool2D,
-                                   MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
-from lamina.layers.reshaping import (Cropping1D, Cropping2D, Cropping3D, UpSampling1D,
-                                     UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D,
-                                     ZeroPadding3D)
+from lamina.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    AvgPool1D,
+    AvgPool2D,
+    AvgPool3D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalAvgPool3D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPool3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPool3D,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+)
+from lamina.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+)
+from lamina.layers.reshaping import (
+    Cropping1D,
+    Cropping2D,
+    Cropping3D,
+    UpSampling1D,
+    UpSampling2D,
+    UpSampling3D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+    ZeroPadding3D,
+)
+from lamina.layers.wrappers import Bidirectional, TimeDistributed
 
 __all__ = ["Activation", "ActivityRegularization", "Dense", "Dropout", "Flatten", "Identity",
            "Input", "InputLayer", "Lambda", "Layer", "Permute", "RepeatVector", "Reshape",

@@ -37,7 +37,8 @@ def normalize_shape(shape, what="input_shape"):
     try:
         shape = tuple(None if d is None else int(d) for d in shape)
     except (TypeError, ValueError):
-        raise TypeError(f"{what} must be an int or a tuple of ints (None for unknown), got {shape!r}")
+        raise TypeError(f"{what} must be an int or a tuple of ints (None for unknown), "
+                        f"got {shape!r}") from None
     if any(d is not None and d < 0 for d in shape):
         raise ValueError(f"{what} must not have negative dimensions, got {shape}")
     return shape

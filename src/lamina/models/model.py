@@ -1,13 +1,12 @@
 """Model: compile / fit / evaluate / predict, the Keras training loop on lamina's engine."""
 import math
-import time
 
 import numpy as np
 
 from lamina import backend
 from lamina.autodiff.tensor import Tensor, no_grad
 from lamina.backend.memory import keep_freed_memory
-from lamina.callbacks import CallbackList, History
+from lamina.callbacks import CallbackList
 from lamina.layers.layer import Layer
 from lamina.utils.progbar import Progbar
 
@@ -21,7 +20,7 @@ def _to_array(x, what):
     try:
         arr = np.asarray(x)
     except (TypeError, ValueError) as e:
-        raise TypeError(f"{what}: expected a numeric array, got {type(x).__name__} ({e})")
+        raise TypeError(f"{what}: expected a numeric array, got {type(x).__name__} ({e})") from e
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"{what}: expected numeric data, got an array of dtype {arr.dtype}")
     if arr.dtype.kind == "b":
@@ -74,7 +73,7 @@ class Model(Layer):
                 weighted_metrics=None, run_eagerly=None, steps_per_execution=1,
                 jit_compile=None, auto_scale_loss=None):
         """Configure training: the optimizer, the loss and the metrics (objects or names)."""
-        from lamina import losses, metrics as metrics_mod, optimizers
+        from lamina import losses, optimizers
         if loss is None:
             raise ValueError("compile: a loss is required, e.g. loss='mse' or "
                              "loss=lamina.losses.MeanSquaredError()")

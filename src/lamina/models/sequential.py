@@ -1,5 +1,4 @@
 """Sequential: a plain stack of layers, each feeding the next."""
-from lamina.autodiff.tensor import Tensor
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer, SymbolicTensor
 from lamina.models.model import Model

@@ -171,7 +171,8 @@ class ELU(Kernel):
         return {"alpha": self.alpha}
 
     def forward(self, x):
-        return np.where(x > 0, x, self.alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+        neg = self.alpha * np.expm1(np.minimum(x, 0))
+        return np.where(x > 0, x, neg).astype(x.dtype, copy=False)
 
     def backward(self, x, y, g):
         return g * np.where(x > 0, 1, y + self.alpha).astype(x.dtype, copy=False)

@@ -224,7 +224,8 @@ class PointwiseLoss(Function):
 
 def pointwise_loss(y_pred, y_true, kind, reduce="mean", axis=-1, **params):
     """Per-sample ``reduce(f(y_pred, y_true), axis)`` for the kernel named ``kind``
-    (one of ``KERNELS``); ``reduce="all"`` gives the scalar mean over every element. ``y_true`` is an array or a Tensor; ``params`` go to the kernel
+    (one of ``KERNELS``); ``reduce="all"`` gives the scalar mean over every element.
+    ``y_true`` is an array or a Tensor; ``params`` go to the kernel
     (``delta`` for huber, ``squared`` for hinge)."""
     if kind == "hinge":
         params.setdefault("squared", False)

@@ -5,7 +5,8 @@ from lamina.autodiff.tensor import Function, Tensor
 
 
 def unbroadcast(grad, shape):
-    """Sum ``grad`` over the axes that broadcasting added or stretched to reach it from ``shape``."""
+    """Sum ``grad`` over the axes that broadcasting added or stretched to reach it from
+    ``shape``."""
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
@@ -79,7 +80,9 @@ class Divide(Function):
 
     def backward(self, g):
         ga = unbroadcast(g / self.b, self.a.shape) if self.needs_grad[0] else None
-        gb = unbroadcast(-g * self.a / (self.b * self.b), self.b.shape) if self.needs_grad[1] else None
+        gb = None
+        if self.needs_grad[1]:
+            gb = unbroadcast(-g * self.a / (self.b * self.b), self.b.shape)
         return ga, gb
 
 
@@ -490,4 +493,5 @@ Tensor.square = square
 Tensor.clip = clip
 for _name, _op in (("__lt__", np.less), ("__le__", np.less_equal), ("__gt__", np.greater),
                    ("__ge__", np.greater_equal)):
-    setattr(Tensor, _name, (lambda op: lambda self, other: Tensor(op(self.data, _data(other))))(_op))
+    setattr(Tensor, _name,
+            (lambda op: lambda self, other: Tensor(op(self.data, _data(other))))(_op))

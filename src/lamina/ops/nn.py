@@ -96,7 +96,8 @@ class DropoutFn(Function):
 
 
 def dropout(x, rate, noise_shape=None):
-    """Inverted dropout: zero each element with probability ``rate``, scale the rest by 1/(1-rate)."""
+    """Inverted dropout: zero each element with probability ``rate``, scale the rest by
+    1 / (1 - rate)."""
     if rate <= 0:
         return x
     if noise_shape is not None:

@@ -7,7 +7,8 @@ from lamina.optimizers.base import Optimizer, _check_number
 
 
 def _check_betas(owner, beta_1, beta_2, epsilon):
-    return (_check_number(owner, "beta_1", beta_1, 0, 1), _check_number(owner, "beta_2", beta_2, 0, 1),
+    return (_check_number(owner, "beta_1", beta_1, 0, 1),
+            _check_number(owner, "beta_2", beta_2, 0, 1),
             _check_number(owner, "epsilon", epsilon, 0))
 
 

@@ -130,7 +130,8 @@ class Optimizer:
                  gradient_accumulation_steps=None, name=None, **kwargs):
         owner = type(self).__name__
         if kwargs.pop("decay", None) is not None:
-            warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.",
+                          stacklevel=2)
         for legacy in ("is_legacy_optimizer", "jit_compile"):  # found in some saved configs
             kwargs.pop(legacy, None)
         if kwargs:
@@ -583,7 +584,7 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable.")
         if missing_names:
             warnings.warn(f"Gradients do not exist for variables {missing_names} when "
-                          "minimizing the loss.")
+                          "minimizing the loss.", stacklevel=2)
         skipped = [(G, i) for G in self._groups for i, v in enumerate(G.vars)
                    if id(v) not in given]
         saved = []

@@ -33,7 +33,8 @@ class Dense(Layer):
             except (TypeError, ValueError):
                 ok = False
             if not ok:
-                raise ValueError(f"Dense '{self.name}': units must be a positive integer, got {units!r}")
+                raise ValueError(f"Dense '{self.name}': units must be a positive integer, "
+                                 f"got {units!r}")
         self.units = int(units)
         self.activation = activations.get(activation)
         self._kernel = activations.kernel_of(self.activation)
@@ -49,7 +50,8 @@ class Dense(Layer):
     def build(self, input_shape):
         in_dim = input_shape[-1]
         if in_dim is None:
-            raise ValueError(f"Dense '{self.name}': the last dimension of the inputs must be known, "
+            raise ValueError(f"Dense '{self.name}': the last dimension of the inputs must be "
+                             "known, "
                              f"got input shape {input_shape}")
         self.kernel = self.add_weight((in_dim, self.units), self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,

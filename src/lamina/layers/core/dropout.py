@@ -15,7 +15,8 @@ class Dropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-            raise ValueError(f"Dropout '{self.name}': rate must be a number in [0, 1), got {rate!r}")
+            raise ValueError(f"Dropout '{self.name}': rate must be a number in [0, 1), "
+                             f"got {rate!r}")
         self.rate = float(rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed

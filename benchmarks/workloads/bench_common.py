@@ -116,3 +116,37 @@ def per_call_us(fn, calls=W5_CALLS, warmup=W5_WARMUP):
     samples.sort()
     return {"median_us": statistics.median(samples) / 1e3, "min_us": samples[0] / 1e3,
             "p90_us": samples[int(0.9 * len(samples))] / 1e3}
+
+
+def load_impl(framework, modules, frameworks):
+    """The workload module for ``framework`` (its framework imported here, untimed).
+
+    ``modules`` maps a family ("keras", "torch", "lamina") to a module name; keras-X sets
+    KERAS_BACKEND=X first and checks that Keras honoured it.
+    """
+    import importlib
+    if framework not in frameworks:
+        raise ValueError(f"--framework: expected one of {', '.join(frameworks)}, "
+                         f"got {framework!r}")
+    family = framework.split("-", 1)[0]
+    if family == "keras":
+        backend = framework.split("-", 1)[1]
+        os.environ["KERAS_BACKEND"] = backend
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    impl = importlib.import_module(modules[family])
+    if family == "keras" and impl.keras.backend.backend() != backend:
+        raise RuntimeError(f"KERAS_BACKEND={backend} was not honoured: keras runs on "
+                           f"{impl.keras.backend.backend()}")
+    return impl
+
+
+def write_result(result, out):
+    """The worker's JSON to ``out`` (or stdout); the exit status: 1 if anything failed."""
+    import json
+    text = json.dumps(result, indent=1)
+    if out:
+        with open(out, "w") as f:
+            f.write(text)
+    else:
+        print(text)
+    return 1 if result["errors"] else 0

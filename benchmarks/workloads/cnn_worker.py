@@ -14,13 +14,13 @@ float32 matrix-product rate and the GEMM-bound ideal epoch time it implies.
 Frameworks: lamina, torch, keras-jax, keras-torch, keras-tensorflow.
 """
 import argparse
-import json
-import os
 import platform
 import statistics
 import sys
 import time
 import traceback
+
+import bench_common
 
 FRAMEWORKS = ("lamina", "torch", "keras-jax", "keras-torch", "keras-tensorflow")
 SEED = 1234
@@ -28,20 +28,11 @@ SEED = 1234
 
 def load_impl(framework):
     """The framework's workload module; the framework itself is imported here (untimed)."""
-    if framework.startswith("keras-"):
-        os.environ["KERAS_BACKEND"] = framework.split("-", 1)[1]
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import cnn_keras as impl
-        if impl.keras.backend.backend() != framework.split("-", 1)[1]:
-            raise RuntimeError(f"KERAS_BACKEND={os.environ['KERAS_BACKEND']} was not honoured")
-        return impl
-    if framework == "torch":
-        import cnn_torch as impl
-        return impl
-    if framework == "lamina":
-        import cnn_lamina as impl
-        return impl
-    raise ValueError(f"--framework: expected one of {', '.join(FRAMEWORKS)}, got {framework!r}")
+    modules = {"keras": "cnn_keras",
+               "torch": "cnn_torch",
+               "lamina": "cnn_lamina"}
+    impl = bench_common.load_impl(framework, modules, FRAMEWORKS)
+    return impl
 
 
 def run_w3(impl, data_folder, reps, warmup, with_accuracy):
@@ -100,13 +91,7 @@ def main(argv=None):
     except Exception as e:  # noqa: BLE001  reported in the JSON
         result["errors"].append({"error": f"W3: {type(e).__name__}: {e}",
                                  "traceback": traceback.format_exc()})
-    text = json.dumps(result, indent=1)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
-    else:
-        print(text)
-    return 1 if result["errors"] else 0
+    return bench_common.write_result(result, args.out)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,13 @@ fresh interpreter. It also runs on its own, e.g. to profile lamina::
 Frameworks: lamina, torch, keras-jax, keras-torch, keras-tensorflow.
 """
 import argparse
-import json
-import os
 import platform
 import statistics
 import sys
 import time
 import traceback
+
+import bench_common
 
 FRAMEWORKS = ("lamina", "torch", "keras-jax", "keras-torch", "keras-tensorflow")
 SEED = 1234
@@ -23,20 +23,11 @@ SEED = 1234
 
 def load_impl(framework):
     """The framework's workload module; the framework itself is imported here (untimed)."""
-    if framework.startswith("keras-"):
-        os.environ["KERAS_BACKEND"] = framework.split("-", 1)[1]
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import rnn_keras as impl
-        if impl.keras.backend.backend() != framework.split("-", 1)[1]:
-            raise RuntimeError(f"KERAS_BACKEND={os.environ['KERAS_BACKEND']} was not honoured")
-        return impl
-    if framework == "torch":
-        import rnn_torch as impl
-        return impl
-    if framework == "lamina":
-        import rnn_lamina as impl
-        return impl
-    raise ValueError(f"--framework: expected one of {', '.join(FRAMEWORKS)}, got {framework!r}")
+    modules = {"keras": "rnn_keras",
+               "torch": "rnn_torch",
+               "lamina": "rnn_lamina"}
+    impl = bench_common.load_impl(framework, modules, FRAMEWORKS)
+    return impl
 
 
 def _timed(fn):
@@ -104,13 +95,7 @@ def main(argv=None):
     except Exception as e:  # noqa: BLE001  reported in the JSON
         result["errors"].append({"error": f"{type(e).__name__}: {e}",
                                  "traceback": traceback.format_exc()})
-    text = json.dumps(result, indent=1)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
-    else:
-        print(text)
-    return 1 if result["errors"] else 0
+    return bench_common.write_result(result, args.out)
 
 
 if __name__ == "__main__":

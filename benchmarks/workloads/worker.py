@@ -9,13 +9,13 @@ own, e.g. to profile lamina's training call (the timed fit only, after the warm-
 Frameworks: lamina, torch, torch-dataloader, keras-jax, keras-torch, keras-tensorflow.
 """
 import argparse
-import json
-import os
 import platform
 import statistics
 import sys
 import time
 import traceback
+
+import bench_common
 
 FRAMEWORKS = ("lamina", "torch", "torch-dataloader", "keras-jax", "keras-torch",
               "keras-tensorflow")
@@ -24,22 +24,13 @@ SEED = 1234
 
 def load_impl(framework):
     """The framework's workload module; the framework itself is imported here (untimed)."""
-    if framework.startswith("keras-"):
-        os.environ["KERAS_BACKEND"] = framework.split("-", 1)[1]
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import keras_impl as impl
-        if impl.keras.backend.backend() != framework.split("-", 1)[1]:
-            raise RuntimeError(f"KERAS_BACKEND={os.environ['KERAS_BACKEND']} was not honoured: "
-                               f"keras runs on {impl.keras.backend.backend()}")
-        return impl
-    if framework in ("torch", "torch-dataloader"):
-        import torch_impl as impl
+    modules = {"keras": "keras_impl",
+               "torch": "torch_impl",
+               "lamina": "lamina_impl"}
+    impl = bench_common.load_impl(framework, modules, FRAMEWORKS)
+    if framework.startswith("torch"):
         impl.USE_DATALOADER = framework == "torch-dataloader"
-        return impl
-    if framework == "lamina":
-        import lamina_impl as impl
-        return impl
-    raise ValueError(f"--framework: expected one of {', '.join(FRAMEWORKS)}, got {framework!r}")
+    return impl
 
 
 def run_w1(impl, data, reps, warmup, profile=0):
@@ -129,13 +120,7 @@ def main(argv=None):
     except Exception as e:  # noqa: BLE001  reported in the JSON
         result["errors"].append({"error": f"{type(e).__name__}: {e}",
                                  "traceback": traceback.format_exc()})
-    text = json.dumps(result, indent=1)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
-    else:
-        print(text)
-    return 1 if result["errors"] else 0
+    return bench_common.write_result(result, args.out)
 
 
 if __name__ == "__main__":

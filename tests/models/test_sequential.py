@@ -377,3 +377,15 @@ def test_progress_is_dynamic_in_jupyter(monkeypatch):
     from lamina.utils.progbar import is_interactive
     monkeypatch.setitem(sys.modules, "ipykernel", object())
     assert is_interactive(io.StringIO())
+
+
+def test_sequential_config_round_trip():
+    model = Sequential([layers.InputLayer(shape=(5,)),
+                        layers.Dense(4, activation="relu", kernel_regularizer="l2"),
+                        layers.Dropout(0.2), layers.Dense(1)])
+    clone = Sequential.from_config(model.get_config())
+    assert [type(layer) for layer in clone.layers] == [type(layer) for layer in model.layers]
+    assert clone.input_shape == (None, 5) and clone.output_shape == (None, 1)
+    clone.set_weights(model.get_weights())
+    x, _ = regression_data(n=6)
+    np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))

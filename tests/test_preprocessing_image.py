@@ -160,3 +160,14 @@ def test_save_img_rgba_as_jpeg_becomes_rgb(tmp_path):
     with pytest.warns(UserWarning, match="RGBA"):
         save_img(tmp_path / "y.bin", rgba, file_format="jpg")
     assert Image.open(tmp_path / "y.bin").format == "JPEG"
+
+
+def test_save_img_leaves_no_partial_file_on_failure(tmp_path):
+    pytest.importorskip("PIL")
+    target = tmp_path / "out.png"
+    save_img(target, np.random.rand(4, 4, 3))
+    before = target.read_bytes()
+    with pytest.raises(Exception):
+        save_img(target, np.random.rand(4, 4, 3), file_format="no-such-format")
+    assert target.read_bytes() == before  # the saved file is untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["out.png"]  # no temporary left behind

@@ -11,6 +11,7 @@ Example::
 """
 import io
 import os
+import tempfile
 import warnings
 
 import numpy as np
@@ -140,7 +141,27 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
         warnings.warn("The JPEG format does not support RGBA images, converting to RGB.",
                       stacklevel=2)
         img = img.convert("RGB")
-    img.save(path, format=file_format, **kwargs)
+    if not isinstance(path, (str, os.PathLike)):
+        img.save(path, format=file_format or fmt, **kwargs)
+        return
+    # a temporary file beside the target, renamed over it: never a half-written image
+    path = os.fspath(path)
+    if file_format is None:  # Pillow reads the format off the name, which a temp file lacks
+        ext = os.path.splitext(path)[1].lower()
+        file_format = _pil_image("save_img").registered_extensions().get(ext)
+        if file_format is None:
+            raise ValueError(f"save_img: cannot tell the image format from {path!r}; "
+                             "pass file_format= (e.g. 'png')")
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".lamina-", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            img.save(f, format=file_format, **kwargs)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",

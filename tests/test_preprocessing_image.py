@@ -167,7 +167,7 @@ def test_save_img_leaves_no_partial_file_on_failure(tmp_path):
     target = tmp_path / "out.png"
     save_img(target, np.random.rand(4, 4, 3))
     before = target.read_bytes()
-    with pytest.raises(Exception):
+    with pytest.raises(KeyError):  # Pillow: unknown format
         save_img(target, np.random.rand(4, 4, 3), file_format="no-such-format")
     assert target.read_bytes() == before  # the saved file is untouched
     assert [p.name for p in tmp_path.iterdir()] == ["out.png"]  # no temporary left behind

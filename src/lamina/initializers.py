@@ -130,11 +130,8 @@ class _Catalog:
                                 f"or a function, got {obj!r}")
             from lamina.utils.serialization import serialize_callable
             return serialize_callable(obj)  # a user's function, as Keras 3 writes one
-        cls = type(obj)
-        builtin = self.names.get(cls.__name__) is cls
-        return {"module": self.module if builtin else cls.__module__,
-                "class_name": cls.__name__, "config": obj.get_config(),
-                "registered_name": None if builtin else cls.__name__}
+        from lamina.utils.serialization import object_config
+        return object_config(obj, self.module, self.names.get(type(obj).__name__) is type(obj))
 
     def deserialize(self, config, custom_objects=None):
         if config is None:

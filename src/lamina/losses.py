@@ -24,6 +24,7 @@ from lamina.autodiff.tensor import Tensor
 from lamina.backend import floatx
 from lamina.ops import losses as fused
 from lamina.ops.activations import LogSoftmax, activate
+from lamina.utils.serialization import function_config, object_config
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sample_weight")
 
@@ -775,13 +776,11 @@ def serialize(loss):
     if loss is None:
         return None
     if isinstance(loss, Loss):
-        return {"module": "keras.losses", "class_name": type(loss).__name__,
-                "config": loss.get_config(), "registered_name": None}
+        return object_config(loss, "keras.losses")
     name = getattr(loss, "__name__", None)
     if name is None:
         raise ValueError(f"Cannot serialize loss {loss!r}: expected a Loss or a named function")
-    return {"module": "keras.losses", "class_name": "function", "config": name,
-            "registered_name": name}
+    return function_config("keras.losses", name)
 
 
 def deserialize(config, custom_objects=None):

@@ -20,6 +20,7 @@ from lamina import losses as _losses
 from lamina.autodiff.tensor import Tensor, no_grad
 from lamina.backend import epsilon, floatx
 from lamina.losses import _snake, squeeze_or_expand_to_same_rank
+from lamina.utils.serialization import function_config, object_config
 
 NEG_INF = -1e10
 
@@ -1072,13 +1073,11 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None):
 def serialize(metric):
     """A ``Metric`` as a Keras 3 config dict."""
     if isinstance(metric, Metric):
-        return {"module": "keras.metrics", "class_name": type(metric).__name__,
-                "config": metric.get_config(), "registered_name": None}
+        return object_config(metric, "keras.metrics")
     name = getattr(metric, "__name__", None)
     if name is None:
         raise ValueError(f"Cannot serialize metric {metric!r}")
-    return {"module": "keras.metrics", "class_name": "function", "config": name,
-            "registered_name": name}
+    return function_config("keras.metrics", name)
 
 
 def deserialize(config, custom_objects=None):

@@ -125,8 +125,8 @@ def _all_layer_classes():
 
 def serialize(layer):
     """Keras 3's form: {module, class_name, config, registered_name}."""
-    return {"module": "keras.layers", "class_name": type(layer).__name__,
-            "config": layer.get_config(), "registered_name": None}
+    from lamina.utils.serialization import object_config
+    return object_config(layer, "keras.layers")
 
 
 def deserialize(config, custom_objects=None, safe_mode=True):

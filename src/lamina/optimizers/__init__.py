@@ -17,6 +17,7 @@ from lamina.optimizers.base import Optimizer
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
+from lamina.utils.serialization import object_config
 
 ALL_OBJECTS = (Optimizer, SGD, RMSprop, Adagrad, Adadelta, Adam, AdamW, Adamax, Nadam)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
@@ -26,12 +27,8 @@ _NAMES = sorted(n for n in ALL_OBJECTS_DICT if n != "optimizer")
 def serialize(optimizer):
     """The optimizer as a Keras 3 config dict (``module``, ``class_name``, ``config``,
     ``registered_name``)."""
-    cls = type(optimizer)
-    builtin = ALL_OBJECTS_DICT.get(cls.__name__.lower()) is cls
-    return {"module": "keras.optimizers" if builtin else cls.__module__,
-            "class_name": cls.__name__,
-            "config": optimizer.get_config(),
-            "registered_name": None if builtin else cls.__name__}
+    builtin = ALL_OBJECTS_DICT.get(type(optimizer).__name__.lower()) is type(optimizer)
+    return object_config(optimizer, "keras.optimizers", builtin)
 
 
 def deserialize(config, custom_objects=None):

@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+from lamina.utils.serialization import object_config
+
 
 class _ScalarMath:
     """The few NumPy functions the formulas use, for one Python float (much faster)."""
@@ -51,8 +53,15 @@ class LearningRateSchedule:
     """
 
     def __call__(self, step):
-        raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must "
-                                  "override `__call__(self, step)`.")
+        if type(self)._formula is LearningRateSchedule._formula:
+            raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must "
+                                      "override `__call__(self, step)`.")
+        return _evaluate(self._formula, step)
+
+    def _formula(self, step, xp):
+        """The built-in schedules' rate at ``step`` (a float or array), with ``xp`` the math
+        module (math or numpy) that suits ``step``."""
+        raise NotImplementedError
 
     def get_config(self):
         raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must "
@@ -74,9 +83,6 @@ class _RateDecay(LearningRateSchedule):
         self.decay_rate = decay_rate
         self.staircase = staircase
         self.name = name or type(self).__name__
-
-    def __call__(self, step):
-        return _evaluate(self._formula, step)
 
     def _progress(self, step, xp):
         p = step / self.decay_steps
@@ -155,9 +161,6 @@ class PolynomialDecay(LearningRateSchedule):
         self.cycle = cycle
         self.name = name
 
-    def __call__(self, step):
-        return _evaluate(self._formula, step)
-
     def _formula(self, step, xp):
         decay_steps = float(self.decay_steps)
         if self.cycle:
@@ -212,9 +215,6 @@ class CosineDecay(LearningRateSchedule):
         cosine = 0.5 * (1.0 + xp.cos(math.pi * step / self.decay_steps))
         return lr0 * ((1.0 - self.alpha) * cosine + self.alpha)
 
-    def __call__(self, step):
-        return _evaluate(self._formula, step)
-
     def _formula(self, step, xp):
         if self.warmup_target is None:
             return self._decay(xp.minimum(step, self.decay_steps), self.initial_learning_rate,
@@ -249,9 +249,6 @@ class CosineDecayRestarts(LearningRateSchedule):
         self.alpha = alpha
         self.name = name
 
-    def __call__(self, step):
-        return _evaluate(self._formula, step)
-
     def _formula(self, step, xp):
         frac = step / self.first_decay_steps
         t_mul, m_mul = float(self._t_mul), float(self._m_mul)
@@ -281,10 +278,7 @@ def serialize(learning_rate_schedule):
     ``registered_name``)."""
     cls = type(learning_rate_schedule)
     builtin = ALL_OBJECTS.get(cls.__name__) is cls
-    return {"module": "keras.optimizers.schedules" if builtin else cls.__module__,
-            "class_name": cls.__name__,
-            "config": learning_rate_schedule.get_config(),
-            "registered_name": None if builtin else cls.__name__}
+    return object_config(learning_rate_schedule, "keras.optimizers.schedules", builtin)
 
 
 def deserialize(config, custom_objects=None):

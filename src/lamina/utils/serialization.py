@@ -51,3 +51,18 @@ def _eval_lambda(source):
         except SyntaxError:
             continue
     raise ValueError(f"Cannot rebuild a lambda from its source {source!r}")
+
+
+def object_config(obj, module, builtin=True):
+    """Keras 3's config entry for an object with ``get_config``: ``{module, class_name,
+    config, registered_name}``. A user's own class keeps its module and is registered
+    under its class name, so loading it asks for ``custom_objects``."""
+    cls = type(obj)
+    return {"module": module if builtin else cls.__module__, "class_name": cls.__name__,
+            "config": obj.get_config(), "registered_name": None if builtin else cls.__name__}
+
+
+def function_config(module, name):
+    """Keras 3's config entry for a named function (a loss or metric function)."""
+    return {"module": module, "class_name": "function", "config": name,
+            "registered_name": name}

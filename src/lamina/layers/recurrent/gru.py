@@ -1,7 +1,7 @@
 """GRUCell and GRU (Cho et al. 2014), Keras's gate layout z, r, h."""
 from lamina import activations, ops
 from lamina.layers.recurrent.base import CellLayer, _proxy
-from lamina.layers.recurrent.rnn import RNNCellBase
+from lamina.layers.recurrent.rnn import RNNCellBase, check_use_cudnn
 from lamina.ops import recurrent
 
 
@@ -114,9 +114,7 @@ class GRU(CellLayer):
                  recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, reset_after=True,
                  use_cudnn="auto", **kwargs):
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(f"GRU: argument `use_cudnn` must be 'auto', True or False, "
-                             f"got {use_cudnn!r}")
+        check_use_cudnn("GRU", use_cudnn)
         super().__init__(dict(units=units, activation=activation,
                               recurrent_activation=recurrent_activation, use_bias=use_bias,
                               kernel_initializer=kernel_initializer,

@@ -3,7 +3,7 @@ import numpy as np
 
 from lamina import activations, initializers, ops
 from lamina.layers.recurrent.base import CellLayer, _proxy
-from lamina.layers.recurrent.rnn import RNNCellBase
+from lamina.layers.recurrent.rnn import RNNCellBase, check_use_cudnn
 from lamina.ops import recurrent
 
 
@@ -113,9 +113,7 @@ class LSTM(CellLayer):
                  dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False,
                  return_state=False, go_backwards=False, stateful=False, unroll=False,
                  use_cudnn="auto", **kwargs):
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(f"LSTM: argument `use_cudnn` must be 'auto', True or False, "
-                             f"got {use_cudnn!r}")
+        check_use_cudnn("LSTM", use_cudnn)
         super().__init__(dict(units=units, activation=activation,
                               recurrent_activation=recurrent_activation, use_bias=use_bias,
                               kernel_initializer=kernel_initializer,

@@ -98,6 +98,13 @@ class DropoutRNNCell:
         return ind, rec
 
 
+def check_use_cudnn(owner, value):
+    """Keras's ``use_cudnn`` is accepted (lamina has no cuDNN path) but must be valid."""
+    if value not in ("auto", True, False):
+        raise ValueError(f"{owner}: argument `use_cudnn` must be 'auto', True or False, "
+                         f"got {value!r}")
+
+
 class RNNCellBase(DropoutRNNCell, Layer):
     """What lamina's built-in cells share: calling with states, shapes, initial states."""
 

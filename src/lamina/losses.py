@@ -478,16 +478,22 @@ class LossFunctionWrapper(Loss):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = kwargs
-        self._pointwise = None if kwargs else _POINTWISE_MEANS.get(fn)
+        kind = None if kwargs else _POINTWISE_MEANS.get(fn)
+        self._pointwise = kind  # the kernel of the one-op scalar path below, made once
+        self._pointwise_kernel = None if kind is None else fused.KERNELS[kind]()
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         # the hot path of training: no weights, no mask, a mean -> one fused op to a scalar
-        if (self._pointwise is not None and sample_weight is None and isinstance(y_pred, Tensor)
+        if (self._pointwise is not None and sample_weight is None and type(y_pred) is Tensor
                 and y_pred._keras_mask is None
                 and self.reduction in ("sum_over_batch_size", "mean")):
-            t, p = _prepare(self.name, y_true, y_pred)
-            if tuple(t.shape) == tuple(p.shape):
-                return fused.pointwise_loss(p, t, self._pointwise, reduce="all")
+            p = y_pred.data
+            if not (type(y_true) is np.ndarray and y_true.shape == p.shape
+                    and y_true.dtype == p.dtype):  # fit hands aligned targets; others align
+                y_true, y_pred = _prepare(self.name, y_true, y_pred)
+            if tuple(y_true.shape) == tuple(y_pred.shape):
+                return fused.PointwiseLoss.apply(y_pred, y_true, kernel=self._pointwise_kernel,
+                                                 reduce="all", axis=-1)
         return super().__call__(y_true, y_pred, sample_weight)
 
     def call(self, y_true, y_pred):
@@ -495,17 +501,6 @@ class LossFunctionWrapper(Loss):
             y_true = np.asarray(y_true)
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
-
-    def fused_mean(self):
-        """For training loops: ``f(y_true, y_pred) -> scalar loss`` in one op, valid when
-        ``y_true`` already has ``y_pred``'s shape and dtype and there are no weights or mask;
-        None when this loss has no such form."""
-        kind = self._pointwise
-        if kind is None or self.reduction not in ("sum_over_batch_size", "mean"):
-            return None
-        kernel = fused.KERNELS[kind]()
-        apply = fused.PointwiseLoss.apply
-        return lambda y_true, y_pred: apply(y_pred, y_true, kernel=kernel, reduce="all", axis=-1)
 
     def get_config(self):
         config = super().get_config()

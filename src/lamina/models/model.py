@@ -80,8 +80,6 @@ class Model(Layer):
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self._loss_fn = losses.resolve(loss)
-        fused = getattr(self._loss_fn, "fused_mean", None)
-        self._fused_loss = fused() if fused is not None else None
         self._loss_id = loss
         self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
         self._metrics = None  # resolved once the output shape is known
@@ -122,11 +120,14 @@ class Model(Layer):
         if not self._train_ready:
             self._vars = self.trainable_weights
             self.optimizer.build(self._vars)
-            self._has_reg = any(
-                getattr(layer, "activity_regularizer", None) is not None
-                or any(w.regularizer is not None for w in layer._weights)
-                for layer in self._all_layers())
+            self._has_reg = self._any_regularization()
             self._train_ready = True
+
+    def _any_regularization(self):
+        """Whether any layer adds a regularization loss (so the step must collect them)."""
+        return any(getattr(layer, "activity_regularizer", None) is not None
+                   or any(w.regularizer is not None for w in layer._weights)
+                   for layer in self._all_layers())
 
     def _all_layers(self):
         out, stack = [], [self]
@@ -137,12 +138,7 @@ class Model(Layer):
         return out
 
     def _loss_value(self, y, out, sw):
-        fused = self._fused_loss
-        if (fused is not None and sw is None and out._keras_mask is None
-                and y.shape == out.data.shape and y.dtype == out.data.dtype):
-            loss = fused(y, out)  # the common case in one op (fit aligns y to the output)
-        else:
-            loss = self._loss_fn(y, out, sw)
+        loss = self._loss_fn(y, out, sw)
         if self._has_reg:
             for term in self._regularization_terms():
                 loss = loss + term
@@ -314,10 +310,7 @@ class Model(Layer):
         """Loss and metrics over all of ``x`` (no graph); the loss averaged per sample."""
         self._resolve_metrics()
         if not getattr(self, "_train_ready", False):
-            self._has_reg = any(
-                getattr(layer, "activity_regularizer", None) is not None
-                or any(w.regularizer is not None for w in layer._weights)
-                for layer in self._all_layers())
+            self._has_reg = self._any_regularization()
         metrics = self._metrics
         for m in metrics:
             m.reset_state()

@@ -37,6 +37,18 @@ def test_summary_before_any_data(capsys):
     assert "Non-trainable params: 0 (0.00 B)" in text
 
 
+def test_summary_counts_optimizer_state_in_bytes(capsys):
+    model = Sequential([layers.Dense(1, input_shape=(3,))])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 3), np.float32), np.ones((4, 1), np.float32), epochs=1, verbose=0)
+    model.summary()
+    # Keras counts the iteration and learning rate too: 2 + 2 slots x 4 weights = 10
+    line = [s for s in capsys.readouterr().out.splitlines() if "Optimizer params" in s][0]
+    count = int(re.search(r"Optimizer params: (\d+)", line).group(1))
+    assert count == 10
+    assert "(0.00 B)" not in line
+
+
 def test_fit_learns_a_linear_function():
     x, y = regression_data()
     model = mlp()

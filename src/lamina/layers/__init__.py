@@ -37,6 +37,24 @@ from lamina.layers.embedding import Embedding
 from lamina.layers.layer import Layer, SymbolicTensor
 from lamina.layers.locally_connected import LocallyConnected1D, LocallyConnected2D
 from lamina.layers.masking import Masking
+from lamina.layers.merging import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from lamina.layers.noise import (
     AlphaDropout,
     GaussianDropout,
@@ -98,6 +116,8 @@ from lamina.layers.wrappers import Bidirectional, TimeDistributed
 __all__ = ["Activation", "ActivityRegularization", "Dense", "Dropout", "Flatten", "Identity",
            "Input", "InputLayer", "Lambda", "Layer", "Permute", "RepeatVector", "Reshape",
            "SymbolicTensor", "deserialize", "get", "serialize"]
+__all__ += ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
+            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
 __all__ += ["Bidirectional", "Embedding", "GRU", "GRUCell", "LSTM", "LSTMCell", "Masking", "RNN",
             "SimpleRNN", "SimpleRNNCell", "StackedRNNCells", "TimeDistributed"]
 __all__ += ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "ThresholdedReLU", "Conv1D",
@@ -125,20 +145,15 @@ def _all_layer_classes():
 
 def serialize(layer):
     """Keras 3's form: {module, class_name, config, registered_name}."""
-    from lamina.utils.serialization import object_config
-    return object_config(layer, "keras.layers")
+    from lamina.saving.serialization import serialize_layer
+    return serialize_layer(layer, build_config=False)
 
 
-def deserialize(config, custom_objects=None, safe_mode=True):
-    classes = {**_all_layer_classes(), **(custom_objects or {})}
-    name = config.get("class_name")
-    cls = classes.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown layer class {name!r}. Known layers: {', '.join(sorted(classes))}"
-                         ". Pass custom_objects={name: cls} for your own layers.")
-    if cls is Lambda:
-        return cls.from_config(config.get("config", {}), safe_mode=safe_mode)
-    return cls.from_config(config.get("config", {}))
+def deserialize(config, custom_objects=None, safe_mode=None):
+    """A layer from ``serialize``'s dict (or Keras 3's / Keras 2's); see
+    ``lamina.saving.deserialize_layer``."""
+    from lamina.saving.serialization import deserialize_layer
+    return deserialize_layer(config, custom_objects=custom_objects, safe_mode=safe_mode)
 
 
 get = deserialize

@@ -61,6 +61,11 @@ class SymbolicTensor:
 
     ndim = property(lambda self: len(self.shape))
 
+    @property
+    def _keras_history(self):
+        """(layer, node index, tensor index): the call that produced this tensor."""
+        return (self._layer, getattr(self, "_node_index", 0), self._index)
+
     def __repr__(self):
         return f"<SymbolicTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
 
@@ -102,6 +107,7 @@ class Layer:
         self._weights = []
         self._sublayers = []
         self._losses = []
+        self._inbound_nodes = []  # one Node per call on symbolic tensors (functional graphs)
         self.input_shape = None   # batch shape given to build, known once built
         self.output_shape = None
         self._call_takes_training = "training" in inspect.signature(self.call).parameters
@@ -274,10 +280,15 @@ class Layer:
         else:
             out_shape = self.compute_output_shape(shapes)
         self._symbolic_kwargs = kwargs
+        from lamina.layers.node import Node
         if isinstance(out_shape, list):
-            return [SymbolicTensor(s, layer=self, inputs=inputs, index=i)
+            outs = [SymbolicTensor(s, dtype=self.dtype, layer=self, inputs=inputs, index=i)
                     for i, s in enumerate(out_shape)]
-        return SymbolicTensor(out_shape, layer=self, inputs=inputs)
+            Node(self, inputs, outs, kwargs)  # one node per call: shared layers have several
+            return outs
+        out = SymbolicTensor(out_shape, dtype=self.dtype, layer=self, inputs=inputs)
+        Node(self, inputs, [out], kwargs)
+        return out
 
     # --- configuration -----------------------------------------------------------
     def get_config(self):

@@ -15,6 +15,8 @@ class Sequential(Model):
     >>> model.fit(x, y, epochs=10, batch_size=32)
     """
 
+    _auto_track = False  # layers come through add(), not attributes
+
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(trainable=trainable, name=name)
         self._input_layer = None

@@ -1,1 +1,19 @@
 """Small utilities shared across lamina."""
+
+
+def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
+               show_layer_names=True, rankdir="TB", expand_nested=False, dpi=200,
+               show_layer_activations=False, show_trainable=False, **kwargs):
+    """Draw a model's graph to an image (needs ``lamina[plot]``); see ``lamina.utils.plot``."""
+    from lamina.utils.plot import plot_model as _plot
+    return _plot(model, to_file=to_file, show_shapes=show_shapes, show_dtype=show_dtype,
+                 show_layer_names=show_layer_names, rankdir=rankdir,
+                 expand_nested=expand_nested, dpi=dpi,
+                 show_layer_activations=show_layer_activations, show_trainable=show_trainable,
+                 **kwargs)
+
+
+def model_to_dot(model, **kwargs):
+    """A model's graph as a ``pydot.Dot`` (needs ``lamina[plot]``)."""
+    from lamina.utils.plot import model_to_dot as _to_dot
+    return _to_dot(model, **kwargs)

@@ -6,9 +6,10 @@ class InputLayer(Layer):
     """The entry point of a model: holds the shape of the data it will receive."""
 
     def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None,
-                 input_shape=None, batch_input_shape=None, sparse=None, **kwargs):
-        if sparse:
-            raise ValueError("InputLayer: sparse inputs are not supported")
+                 input_shape=None, batch_input_shape=None, sparse=None, ragged=None,
+                 optional=False, **kwargs):
+        if sparse or ragged:
+            raise ValueError("InputLayer: sparse and ragged inputs are not supported")
         if shape is None and input_shape is not None:
             shape = input_shape
         if batch_shape is None and batch_input_shape is not None:
@@ -25,6 +26,8 @@ class InputLayer(Layer):
         self.input_shape = self.output_shape = self.batch_shape
         self.output = SymbolicTensor(self.batch_shape, dtype=dtype or backend.floatx(),
                                      layer=self, name=self.name)
+        from lamina.layers.node import Node
+        Node(self, None, [self.output])  # node 0: where a functional graph starts
 
     def call(self, inputs):
         return inputs
@@ -34,7 +37,7 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {"batch_shape": list(self.batch_shape), "dtype": self.dtype,
-                "sparse": False, "name": self.name}
+                "sparse": False, "ragged": False, "name": self.name, "optional": False}
 
 
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None):

@@ -1,0 +1,234 @@
+"""Several inputs and outputs in compile / fit / evaluate / predict.
+
+Data for a model with several inputs (or outputs) travels as ``Arrays``: one array per
+input, sliced and shuffled together, so the training loop is the same code as for one
+array. Losses and metrics per output are wrapped so that the loop's calls
+``loss_fn(y, out, sw)`` and ``metric.update_state(y, out, sw)`` stay as they are.
+
+Log names follow Keras 3: ``loss`` (the weighted sum), ``<output>_loss`` (unweighted,
+when more than one output has a loss), ``<output>_<metric>``.
+
+>>> model.compile("adam", loss={"reg": "mse", "cls": "sparse_categorical_crossentropy"},
+...               loss_weights={"reg": 1.0, "cls": 0.5}, metrics={"cls": ["accuracy"]})
+>>> model.fit({"a": xa, "b": xb}, {"reg": y1, "cls": y2}).history.keys()
+dict_keys(['loss', 'cls_loss', 'reg_loss', 'cls_accuracy'])
+"""
+import numpy as np
+
+
+class Arrays:
+    """Several arrays with the same number of samples (entries may be None): indexing with
+    a slice or an index array takes those samples from each; ``part(i)`` is array i."""
+
+    __slots__ = ("arrays",)
+
+    def __init__(self, arrays):
+        self.arrays = list(arrays)
+
+    def __getitem__(self, key):
+        return Arrays([None if a is None else a[key] for a in self.arrays])
+
+    def __len__(self):
+        return next((len(a) for a in self.arrays if a is not None), 0)
+
+    def part(self, i):
+        return self.arrays[i]
+
+    @property
+    def size(self):
+        return sum(a.size for a in self.arrays if a is not None)
+
+    @property
+    def shape(self):
+        return [None if a is None else a.shape for a in self.arrays]
+
+
+def part(data, i):
+    """Output i's share of targets or sample weights (one array serves every output)."""
+    return data.arrays[i] if isinstance(data, Arrays) else data
+
+
+def check_lengths(data, what):
+    counts = {len(a) for a in data.arrays if a is not None}
+    if len(counts) > 1:
+        shapes = [None if a is None else a.shape for a in data.arrays]
+        raise ValueError(f"{what}: the arrays have different numbers of samples: shapes {shapes}")
+
+
+def structure_to_list(data, names, what, allow_missing=False):
+    """A list or dict (keyed by ``names``) of per-input/-output data as a list in model order."""
+    n = len(names)
+    if isinstance(data, dict):
+        extra = [k for k in data if k not in names]
+        missing = [k for k in names if k not in data]
+        if extra or (missing and not allow_missing):
+            raise ValueError(
+                f"{what}: dict keys {list(data)} do not match the model's names {names}"
+                + (f"; unexpected {extra}" if extra else "")
+                + (f"; missing {missing}" if missing and not allow_missing else ""))
+        return [data.get(k) for k in names]
+    if isinstance(data, (list, tuple)):
+        if len(data) != n:
+            raise ValueError(f"{what}: expected {n} arrays (one for each of {names}), got a "
+                             f"{type(data).__name__} of {len(data)}")
+        return list(data)
+    raise ValueError(f"{what}: the model has {n} {'inputs' if 'x' in what else 'outputs'} "
+                     f"{names}; pass a list or a dict of {n} arrays, got {type(data).__name__}")
+
+
+# --- losses ------------------------------------------------------------------------------
+class MultiLoss:
+    """The total loss of several outputs: sum of ``weight_i * loss_i(y_i, out_i, sw_i)``.
+
+    The unweighted value of each output's loss on the last batch stays in ``last`` for the
+    ``<output>_loss`` logs.
+    """
+
+    def __init__(self, fns, weights):
+        self.fns = fns
+        self.weights = weights
+        self.last = [0.0] * len(fns)
+
+    def __call__(self, y, out, sample_weight=None):
+        total = None
+        for i, (fn, w) in enumerate(zip(self.fns, self.weights)):
+            if fn is None:
+                continue
+            value = fn(part(y, i), out[i], part(sample_weight, i))
+            self.last[i] = float(value.data)
+            if w != 1.0:
+                value = value * w
+            total = value if total is None else total + value
+        return total
+
+
+class RunningMean:
+    """The running mean of a custom ``train_step``'s losses (the ``loss`` log)."""
+
+    name = "loss"
+
+    def __init__(self):
+        self.reset_state()
+
+    def update_state(self, value, n=1):
+        self.total += value * n
+        self.count += n
+
+    def result(self):
+        return self.total / max(self.count, 1)
+
+    def reset_state(self):
+        self.total, self.count = 0.0, 0
+
+
+class ScaledLoss:
+    """A single output's loss times its ``loss_weights`` entry."""
+
+    def __init__(self, fn, weight):
+        self.fn, self.weight = fn, weight
+
+    def __call__(self, y, out, sample_weight=None):
+        return self.fn(y, out, sample_weight) * self.weight
+
+
+class OutputLoss:
+    """A log entry ``<output>_loss``: the mean over samples of one output's loss."""
+
+    def __init__(self, multi, index, name):
+        self.multi, self.index, self.name = multi, index, name
+        self.reset_state()
+
+    def update_state(self, y, out, sample_weight=None):
+        n = len(out[self.index])
+        self.total += self.multi.last[self.index] * n
+        self.count += n
+
+    def result(self):
+        return self.total / max(self.count, 1)
+
+    def reset_state(self):
+        self.total, self.count = 0.0, 0
+
+
+class OutputMetric:
+    """A metric of one output, logged as ``<output>_<metric name>``."""
+
+    def __init__(self, metric, index, name):
+        self.metric, self.index, self.name = metric, index, name
+
+    def update_state(self, y, out, sample_weight=None):
+        self.metric.update_state(part(y, self.index), out[self.index],
+                                 sample_weight=part(sample_weight, self.index))
+
+    def result(self):
+        return self.metric.result()
+
+    def reset_state(self):
+        self.metric.reset_state()
+
+
+def _per_output(spec, names, what, default=None):
+    """A loss / weight / metrics spec as one entry per output."""
+    n = len(names)
+    if isinstance(spec, dict):
+        extra = [k for k in spec if k not in names]
+        if extra:
+            raise ValueError(f"compile: {what} has keys {extra} that are not outputs of the "
+                             f"model; its outputs are {names}")
+        return [spec.get(k, default) for k in names]
+    if isinstance(spec, (list, tuple)):
+        if len(spec) != n:
+            raise ValueError(f"compile: {what} has {len(spec)} entries but the model has {n} "
+                             f"outputs {names}; give one per output (or a dict keyed by name)")
+        return list(spec)
+    return [spec] * n
+
+
+def _metrics_per_output(spec, names):
+    if not spec:
+        return [[] for _ in names]
+    if isinstance(spec, dict):
+        per = _per_output(spec, names, "metrics", default=[])
+    elif isinstance(spec, (list, tuple)) and len(spec) == len(names):
+        per = list(spec)  # Keras 3: a list with one entry per output
+    else:
+        per = [list(spec)] * len(names)  # Keras 2's reading: every metric for every output
+    return [[] if m is None else list(m) if isinstance(m, (list, tuple)) else [m] for m in per]
+
+
+def resolve(model, names, shapes):
+    """(loss function, metrics, weighted flags) for a model with outputs ``names``."""
+    from lamina import losses
+    from lamina import metrics as metrics_mod
+    loss_ids = _per_output(model._loss_spec, names, "loss")
+    if all(lid is None for lid in loss_ids):
+        raise ValueError(f"compile: no output has a loss; outputs are {names}")
+    weights = _per_output(model._loss_weights_spec, names, "loss_weights", default=1.0)
+    weights = [1.0 if w is None else float(w) for w in weights]
+    fns = [None if lid is None else losses.resolve(lid) for lid in loss_ids]
+    loss_fn = MultiLoss(fns, weights)
+    trackers = []
+    if sum(fn is not None for fn in fns) > 1:
+        trackers = [OutputLoss(loss_fn, i, f"{name}_loss")
+                    for i, (name, fn) in enumerate(zip(names, fns)) if fn is not None]
+    found, taken = [], {}
+    for spec, weighted in ((model._metrics_spec, False), (model._weighted_metrics_spec, True)):
+        for i, ms in enumerate(_metrics_per_output(spec, names)):
+            for m in ms:
+                metric = metrics_mod.get(m, loss=loss_ids[i], output_shape=shapes[i])
+                name = f"{names[i]}_{metric.name}"
+                if name in taken:
+                    taken[name] += 1
+                    name = f"{name}_{taken[name] - 1}"
+                else:
+                    taken[name] = 1
+                found.append((OutputMetric(metric, i, name), weighted))
+    found.sort(key=lambda mw: mw[0].name)  # as Keras lists them after the losses
+    metrics = trackers + [m for m, _ in found]
+    flags = [False] * len(trackers) + [w for _, w in found]
+    return loss_fn, metrics, flags
+
+
+def concat_outputs(batches):
+    """Per-batch lists of output arrays joined along the sample axis, per output."""
+    return [np.concatenate([b[i] for b in batches], axis=0) for i in range(len(batches[0]))]

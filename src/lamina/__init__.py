@@ -10,9 +10,9 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "activations", "autodiff", "backend", "callbacks", "constraints", "datasets",
+    "activations", "applications", "autodiff", "backend", "callbacks", "constraints", "datasets",
     "initializers", "kerasr", "layers", "losses", "metrics", "models", "ops",
-    "optimizers", "preprocessing", "regularizers", "rnn", "utils",
+    "optimizers", "preprocessing", "regularizers", "rnn", "saving", "utils",
 }
 _ATTRS = {
     "Tensor": "lamina.autodiff",

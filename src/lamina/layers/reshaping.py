@@ -94,13 +94,11 @@ class ZeroPadding1D(_ZeroPadding):
     (1, 7, 1)
     """
 
-    def __init__(self, padding=1, **kwargs):
-        super().__init__(1, padding, "channels_last", **kwargs)
+    def __init__(self, padding=1, data_format=None, **kwargs):
+        super().__init__(1, padding, data_format or "channels_last", **kwargs)
 
     def get_config(self):
-        config = {**super().get_config(), "padding": self.padding[0]}
-        config.pop("data_format")
-        return config
+        return {**super().get_config(), "padding": self.padding[0]}
 
 
 class ZeroPadding2D(_ZeroPadding):

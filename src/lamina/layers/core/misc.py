@@ -83,7 +83,8 @@ class Lambda(Layer):
                 "arguments": self.arguments}
 
     @classmethod
-    def from_config(cls, config, safe_mode=True):
+    def from_config(cls, config, safe_mode=None):
+        # safe_mode None: as the enclosing safe_mode_scope says (load_model sets it)
         from lamina.utils.serialization import deserialize_callable
         config = dict(config)
         config["function"] = deserialize_callable(config["function"], safe_mode=safe_mode)

@@ -32,7 +32,7 @@ class Adadelta(Optimizer):
         self.epsilon = _check_number("Adadelta", "epsilon", epsilon, 0)
 
     def _slot_spec(self):
-        return [[("accumulated_grad", 0.0)], [("accumulated_delta_var", 0.0)]]
+        return [[("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)]]   # as Keras
 
     def _update(self, G, lr, t):
         p, g, tmp, tmp2 = G.p, G.g, G.tmp[0], G.tmp[1]

@@ -52,7 +52,7 @@ class Adam(Optimizer):
         self.amsgrad = bool(amsgrad)
 
     def _slot_spec(self):
-        spec = [[("momentum", 0.0)], [("velocity", 0.0)]]
+        spec = [[("momentum", 0.0), ("velocity", 0.0)]]   # interleaved per variable, as Keras
         if self.amsgrad:
             spec.append([("velocity_hat", 0.0)])
         return spec

@@ -621,13 +621,15 @@ class Optimizer:
             if self._lr_var is not None:
                 out.append(self._lr_var)
             order = [v for v in self._var_list if id(v) in self._where]
-            if self.use_ema or self.gradient_accumulation_steps:
+            # Keras's order: every EMA average, then every gradient accumulator
+            if self.use_ema:
                 for v in order:
                     G, i = self._where[id(v)]
-                    if self.use_ema:
-                        out.append(self._view_var(G, G.ema, i, v, "average"))
-                    if self.gradient_accumulation_steps:
-                        out.append(self._view_var(G, G.acc, i, v, "gradient_accumulator"))
+                    out.append(self._view_var(G, G.ema, i, v, "average"))
+            if self.gradient_accumulation_steps:
+                for v in order:
+                    G, i = self._where[id(v)]
+                    out.append(self._view_var(G, G.acc, i, v, "gradient_accumulator"))
             for names in self._slot_spec():
                 for v in order:
                     G, i = self._where[id(v)]

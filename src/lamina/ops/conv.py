@@ -153,17 +153,29 @@ class Conv(_Act, Function):
         per = math.prod(self.out)
         gxp = np.zeros(self.xp_shape, dtype=g.dtype) if need_x else None
         gwb = None                   # the weight gradient, the bias's as its last row
-        w2t = self.w2.T
         y, cols = self.y, self.cols
+        gz_all = np.empty(g.shape, g.dtype) if relu and need_x else g
         for a, e in self._blocks():
             r0, r1 = a * per, e * per
-            gz = np.multiply(g[r0:r1], y[r0:r1] > 0) if relu else g[r0:r1]
+            if relu:  # the ReLU mask while the block is in cache
+                gz = np.multiply(g[r0:r1], y[r0:r1] > 0, out=gz_all[r0:r1] if need_x else None)
+            else:
+                gz = g[r0:r1]
             if need_w or need_b:
                 part = cols[r0:r1].T @ gz
                 gwb = part if gwb is None else np.add(gwb, part, out=gwb)
-            if need_x:  # the block's window gradients, scattered back by kernel offset
-                gcols = (gz @ w2t).reshape((e - a,) + tuple(self.out) + self.kernel + (c,))
-                K.col2im(gcols, None, self.kernel, self.strides, self.dilation, dst=gxp[a:e])
+        if need_x:
+            # the input gradient one kernel offset at a time: gz @ w_k^T is that offset's
+            # part of every window's gradient, added into the input pixels the windows read.
+            # Each add runs along whole rows of pixels, where scattering the (positions,
+            # kernel * in) window gradients (col2im) walks runs of only `in` numbers: for a
+            # 3x3 kernel over 32 channels the input gradient takes half the time.
+            shape = (self.x_shape[0],) + tuple(self.out) + (c,)
+            t = np.empty((g.shape[0], c), g.dtype)
+            for i, (_, sl) in enumerate(K.offset_slices(self.kernel, self.out, self.strides,
+                                                        self.dilation)):
+                np.matmul(gz_all, self.w2[i * c:(i + 1) * c].T, out=t)
+                gxp[sl] += t.reshape(shape)
         gw = gwb[:kk * c].reshape(self.w_shape) if need_w else None
         gb = gwb[-1] if need_b else None  # a bias needing a gradient was folded in
         gx = None

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lamina import backend, callbacks, layers, losses, optimizers
-from lamina.models import Sequential
+from lamina.models import Model, Sequential
 
 
 def regression_data(n=200, features=5, seed=0):
@@ -43,10 +43,21 @@ def test_summary_counts_optimizer_state_in_bytes(capsys):
     model.fit(np.ones((4, 3), np.float32), np.ones((4, 1), np.float32), epochs=1, verbose=0)
     model.summary()
     # Keras counts the iteration and learning rate too: 2 + 2 slots x 4 weights = 10
-    line = [s for s in capsys.readouterr().out.splitlines() if "Optimizer params" in s][0]
+    text = capsys.readouterr().out
+    line = [s for s in text.splitlines() if "Optimizer params" in s][0]
     count = int(re.search(r"Optimizer params: (\d+)", line).group(1))
     assert count == 10
     assert "(0.00 B)" not in line
+    assert "Total params: 14 " in text          # Keras 3 counts the optimizer state in it
+
+
+def test_summary_leaves_out_an_unbuilt_optimizer(capsys):
+    model = Sequential([layers.Dense(1, input_shape=(3,))])
+    model.compile(optimizer="adam", loss="mse")
+    model.summary()
+    text = capsys.readouterr().out
+    assert "Optimizer params" not in text
+    assert "Total params: 4 " in text
 
 
 def test_fit_learns_a_linear_function():
@@ -401,3 +412,19 @@ def test_sequential_config_round_trip():
     clone.set_weights(model.get_weights())
     x, _ = regression_data(n=6)
     np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_sequential_inputs_outputs_and_layer_outputs_as_keras_feature_extractor():
+    # Keras's Sequential guide: Model(seq.inputs, [layer.output for layer in seq.layers])
+    seq = Sequential([layers.Input(shape=(6,)),
+                             layers.Dense(4, activation="relu", name="mid"),
+                             layers.Dense(2)])
+    extractor = Model(inputs=seq.inputs, outputs=[la.output for la in seq.layers])
+    x = np.ones((3, 6), "float32")
+    mid, last = extractor.predict(x, verbose=0)
+    np.testing.assert_allclose(last, seq.predict(x, verbose=0), rtol=1e-6)
+    assert mid.shape == (3, 4) and seq.output.shape == (None, 2) and seq.input is seq.inputs[0]
+    seq.add(layers.Dense(1))
+    assert seq.output.shape == (None, 1)  # the view follows add() / pop()
+    with pytest.raises(AttributeError, match="no input shape yet"):
+        _ = Sequential([layers.Dense(2)]).outputs

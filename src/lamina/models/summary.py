@@ -123,13 +123,15 @@ def print_summary(model, print_fn=None, show_trainable=False):
     frozen = sum(w.data.size for w in model.non_trainable_weights)
     nbytes = sum(w.data.nbytes for w in model.weights)
     tbytes = sum(w.data.nbytes for w in model.trainable_weights)
-    out.append(f" Total params: {trainable + frozen:,} ({_fmt_bytes(nbytes)})")
+    # as Keras 3: the optimizer's state counts once the optimizer is built, in the total too
+    opt = getattr(model, "optimizer", None)
+    opt_vars = opt.variables if opt is not None and getattr(opt, "built", False) else []
+    opt_count = sum(np.asarray(getattr(v, "data", v)).size for v in opt_vars)
+    opt_bytes = sum(np.asarray(getattr(v, "data", v)).nbytes for v in opt_vars)
+    out.append(f" Total params: {trainable + frozen + opt_count:,} "
+               f"({_fmt_bytes(nbytes + opt_bytes)})")
     out.append(f" Trainable params: {trainable:,} ({_fmt_bytes(tbytes)})")
     out.append(f" Non-trainable params: {frozen:,} ({_fmt_bytes(nbytes - tbytes)})")
-    opt = getattr(model, "optimizer", None)
-    opt_vars = getattr(opt, "variables", None) if opt is not None else None
     if opt_vars:
-        count = sum(getattr(v, "size", 0) for v in opt_vars)
-        size = sum(np.asarray(getattr(v, "data", v)).nbytes for v in opt_vars)
-        out.append(f" Optimizer params: {count:,} ({_fmt_bytes(size)})")
+        out.append(f" Optimizer params: {opt_count:,} ({_fmt_bytes(opt_bytes)})")
     print_fn("\n".join(out))

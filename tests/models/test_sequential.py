@@ -428,3 +428,34 @@ def test_sequential_inputs_outputs_and_layer_outputs_as_keras_feature_extractor(
     assert seq.output.shape == (None, 1)  # the view follows add() / pop()
     with pytest.raises(AttributeError, match="no input shape yet"):
         _ = Sequential([layers.Dense(2)]).outputs
+
+
+@pytest.mark.parametrize("rank,padding", [(1, "valid"), (2, "valid"), (2, "same"), (3, "valid")])
+def test_relu_conv_then_max_pool_runs_pooled_first_with_identical_gradients(rank, padding):
+    # the plan pools before the ReLU; values and gradients must be bit-identical to the
+    # layers called one by one, ties included (integer inputs give many equal maxima)
+    conv = {1: layers.Conv1D, 2: layers.Conv2D, 3: layers.Conv3D}[rank]
+    pool = {1: layers.MaxPooling1D, 2: layers.MaxPooling2D, 3: layers.MaxPooling3D}[rank]
+    rng = np.random.default_rng(rank)
+    shape = (3,) + (7,) * rank + (2,)
+    model = Sequential([layers.Input(shape[1:]), conv(4, 3, activation="relu"),
+                        pool(2, padding=padding), layers.Flatten(), layers.Dense(1)])
+    x = rng.integers(-2, 3, size=shape).astype(np.float64)
+    model.set_weights([np.round(w * 4) / 4 for w in model.get_weights()])  # more ties
+    assert model._make_plan()[0][0] is model.layers[0]
+    assert len(model._make_plan()) == len(model.layers) - 1   # conv + pool fused
+
+    from lamina.autodiff.tensor import Tensor
+
+    def run(forward):
+        for w in model.trainable_weights:
+            w.grad = None
+        out = forward(Tensor(x))
+        (out * out).sum().backward()
+        return out.data, [w.grad.copy() for w in model.trainable_weights]
+
+    fused_out, fused_grads = run(lambda t: model._forward(t, training=True))
+    plain_out, plain_grads = run(lambda t: model.call(t, training=True))
+    np.testing.assert_array_equal(fused_out, plain_out)
+    for a, b in zip(fused_grads, plain_grads):
+        np.testing.assert_array_equal(a, b)

@@ -49,6 +49,45 @@ class Sequential(Model):
         self._invalidate()
         self._rebuild()
 
+    # --- Keras's symbolic view: model.inputs / outputs and each layer's .output ---------
+    @property
+    def inputs(self):
+        return [self._symbolic_graph()[0]]
+
+    @property
+    def outputs(self):
+        return [self._symbolic_graph()[1]]
+
+    @property
+    def input(self):
+        return self._symbolic_graph()[0]
+
+    @property
+    def output(self):
+        return self._symbolic_graph()[1]
+
+    def _symbolic_graph(self):
+        """(input, output) tensors of the stack called on an ``Input``, made when first
+        asked for (as Keras's Sequential keeps a functional graph): Keras's feature
+        extractor ``Model(seq.inputs, [la.output for la in seq.layers])`` works."""
+        key = tuple(id(la) for la in self._sublayers)
+        graph = self.__dict__.get("_symbolic")
+        if graph is None or graph[0] != key:
+            if self._input_layer is not None:
+                x = inp = self._input_layer.output
+            else:
+                shape = self._declared_input_shape()
+                if shape is None:
+                    raise AttributeError(f"Sequential model '{self.name}' has no input shape "
+                                         "yet, so no inputs / outputs: start it with "
+                                         "lamina.Input(shape=...) or build it first")
+                from lamina.layers.core.input_layer import Input
+                x = inp = Input(batch_shape=shape)
+            for layer in self._sublayers:
+                x = layer(x)
+            graph = self._symbolic = (key, inp, x)
+        return graph[1], graph[2]
+
     def pop(self):
         """Remove the last layer."""
         if not self._sublayers:
@@ -137,7 +176,9 @@ class Sequential(Model):
 
         The general path is for layers that take or make masks or regularize their activity.
         A linear Dense followed by an Activation layer (kerasR's usual style) runs as one
-        fused dense op, as ``Dense(activation=...)`` would.
+        fused dense op, as ``Dense(activation=...)`` would. A ReLU convolution followed by
+        max pooling (the usual convnet block) pools first and applies the ReLU to the
+        pooled, smaller array (see ``_pool_then_relu``).
         """
         from lamina.layers.core.activation import Activation
         from lamina.layers.core.dense import Dense
@@ -152,6 +193,10 @@ class Sequential(Model):
                     and nxt.activity_regularizer is None
                     and getattr(nxt.activation, "kernel", None) is not None):
                 plan.append((layer, _fused_dense(layer, nxt.activation.kernel), False, False))
+                i += 2
+                continue
+            if _relu_conv_then_max_pool(layer, nxt):
+                plan.append((layer, _pool_then_relu(layer, nxt), False, False))
                 i += 2
                 continue
             plan.append((layer, layer.call, layer._call_takes_training,
@@ -198,6 +243,27 @@ def _fused_dense(dense, kernel):
 
     def call(x):
         return nn.dense(x, dense.kernel, dense.bias, kernel)
+    return call
+
+
+def _relu_conv_then_max_pool(conv, pool):
+    from lamina.layers.convolutional.base_conv import Conv1D, Conv2D, Conv3D
+    from lamina.layers.pooling import MaxPooling1D, MaxPooling2D, MaxPooling3D
+    from lamina.ops.activations import ReLU
+    kernel = getattr(conv, "_kernel", None)
+    return (type(conv) in (Conv1D, Conv2D, Conv3D)
+            and type(pool) in (MaxPooling1D, MaxPooling2D, MaxPooling3D)
+            and type(kernel) is ReLU and kernel.plain and conv.data_format == pool.data_format
+            and conv.activity_regularizer is None and pool.activity_regularizer is None)
+
+
+def _pool_then_relu(conv, pool):
+    """max_pool(relu(conv(x))) as relu(max_pool(conv(x))): the same numbers, and the same
+    gradients (a window whose maximum is positive routes to the same first maximum either
+    way, one whose maximum is not gets nothing either way), but the ReLU and its mask run
+    on the pooled array, a quarter of the size for 2x2 pooling."""
+    def call(x):
+        return conv.activation(pool.call(conv._op(x, None)))
     return call
 
 

@@ -275,6 +275,24 @@ def test_max_pool_gradient_goes_to_the_first_maximum_on_ties(window, first, pool
     np.testing.assert_array_equal(x.grad[0, :, :, 0], expected)
 
 
+@pytest.mark.parametrize("shape", [(3, 7, 9, 4), (2, 6, 6, 3), (4, 11, 11, 5)])
+def test_max_pool_2x2_fast_path_matches_the_general_path(shape, monkeypatch):
+    # odd sizes leave a last row/column out; integer values give many ties
+    x = np.random.default_rng(0).integers(-2, 3, size=shape).astype(np.float32)
+    g = np.random.default_rng(1).standard_normal(
+        (shape[0], shape[1] // 2, shape[2] // 2, shape[3])).astype(np.float32)
+
+    def run():
+        m, state = im2col.max_pool(x, (2, 2), (2, 2), "valid", with_argmax=True)
+        return m, im2col.max_pool_backward(g, state, shape, (2, 2), (2, 2), "valid")
+
+    fast_m, fast_gx = run()
+    monkeypatch.setattr(im2col, "_is_pairwise", lambda *a: False)
+    general_m, general_gx = run()
+    np.testing.assert_array_equal(fast_m, general_m)
+    np.testing.assert_array_equal(fast_gx, general_gx)
+
+
 # --- gradient checks (float64) -----------------------------------------------------------
 
 @pytest.mark.parametrize("xs,ws,strides,padding,dilation", CONV_CASES[:8])

@@ -275,10 +275,14 @@ def test_max_pool_gradient_goes_to_the_first_maximum_on_ties(window, first, pool
     np.testing.assert_array_equal(x.grad[0, :, :, 0], expected)
 
 
-@pytest.mark.parametrize("shape", [(3, 7, 9, 4), (2, 6, 6, 3), (4, 11, 11, 5)])
-def test_max_pool_2x2_fast_path_matches_the_general_path(shape, monkeypatch):
-    # odd sizes leave a last row/column out; integer values give many ties
+@pytest.mark.parametrize("shape,moved", [((3, 7, 9, 4), False), ((2, 6, 6, 3), False),
+                                         ((4, 11, 11, 5), False), ((2, 5, 7, 3), True)])
+def test_max_pool_2x2_fast_path_matches_the_general_path(shape, moved, monkeypatch):
+    # odd sizes leave a last row/column out; integer values give many ties; `moved` is
+    # channels_first data seen as channels_last (a transposed, non-contiguous view)
     x = np.random.default_rng(0).integers(-2, 3, size=shape).astype(np.float32)
+    if moved:
+        x = np.ascontiguousarray(x.transpose(0, 3, 1, 2)).transpose(0, 2, 3, 1)
     g = np.random.default_rng(1).standard_normal(
         (shape[0], shape[1] // 2, shape[2] // 2, shape[3])).astype(np.float32)
 

@@ -208,6 +208,8 @@ def _window_rows_2x2(x, out):
     a loop twice as slow."""
     n, c = x.shape[0], x.shape[-1]
     h, w = out
+    if x.strides[-1] != x.itemsize or x.strides[2] != c * x.itemsize:
+        x = np.ascontiguousarray(x)   # e.g. channels_first data moved to channels_last
     s0, s1 = x.strides[0], x.strides[1]
     shape, strides = (n, h, 2 * w * c), (s0, 2 * s1, x.strides[-1])
     return (as_strided(x, shape, strides), as_strided(x[:, 1:], shape, strides))

@@ -65,6 +65,20 @@ def test_kerasr_default_file_names_in_the_working_directory(tmp_path, monkeypatc
     assert fresh.layers[0].kernel.shape == (4, 8)
 
 
+def test_paths_without_extension_as_kerasr_examples_use(tmp_path):
+    # kerasR's own example: keras_save(mod, tf <- tempfile()); Keras 2 wrote HDF5 there
+    x, _ = _data()
+    mod = _model()
+    model_file, weights_file = str(tmp_path / "file1a2b"), str(tmp_path / "file3c4d")
+    kerasr.keras_save(mod, model_file)
+    back = kerasr.keras_load(model_file)
+    np.testing.assert_array_equal(kerasr.keras_predict(back, x, verbose=0),
+                                  kerasr.keras_predict(mod, x, verbose=0))
+    kerasr.keras_save_weights(mod, weights_file)
+    kerasr.keras_load_weights(back, weights_file)
+    assert sorted(os.listdir(tmp_path)) == ["file1a2b", "file3c4d"]  # no temporary left
+
+
 def test_weights_and_json_with_explicit_paths(tmp_path):
     x, y = _data()
     mod = _model()

@@ -100,8 +100,10 @@ def test_binary_accuracy_rank_1_labels_and_threshold():
     m = metrics.BinaryAccuracy(threshold=0.3)
     m.update_state(y_true, y_pred)
     assert m.result() == 0.75
-    with pytest.raises(ValueError, match="threshold"):
-        metrics.BinaryAccuracy(threshold=1.5)
+    # any threshold, as Keras: 0.0 for logits (Keras files use it; loading must not fail)
+    m = metrics.BinaryAccuracy(threshold=0.0)
+    m.update_state(y_true, np.array([[2.0], [-1.0], [-0.5], [0.3]]))
+    assert m.result() == 0.5
 
 
 def test_tensors_are_read_as_arrays():
@@ -363,3 +365,25 @@ def test_config_round_trip(metric):
     assert again.get_config() == config
     restored = metrics.deserialize(metrics.serialize(metric))
     assert type(restored) is type(metric) and restored.get_config() == config
+
+
+def test_custom_metric_with_add_variable_as_in_keras_guide():
+    class TruePositives(metrics.Metric):
+        def __init__(self, name="categorical_true_positives", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.true_positives = self.add_variable(shape=(), name="ctp", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            hits = np.argmax(np.asarray(y_pred), axis=1) == np.asarray(y_true).reshape(-1)
+            self.true_positives.assign_add(hits.sum())
+
+        def result(self):
+            return self.true_positives.value
+
+    m = TruePositives()
+    m.update_state([0, 2], [[0.9, 0.1, 0.0], [0.1, 0.8, 0.1]])
+    assert float(m.result()) == 1.0 and m.variables == [m.true_positives]
+    m.reset_state()  # the default puts every add_variable back to its initial value
+    assert float(m.result()) == 0.0
+    with pytest.raises(NotImplementedError, match="add_variable"):
+        metrics.Metric().reset_state()

@@ -188,8 +188,35 @@ class Metric:
     def result(self):
         raise NotImplementedError
 
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum",
+                     name=None):
+        """A state variable, as Keras 3's ``Metric.add_variable``; the default
+        ``reset_state`` sets every one back to its initial value.
+
+        >>> self.true_positives = self.add_variable(shape=(), name="tp")  # in __init__
+        """
+        from lamina import initializers
+        from lamina.autodiff.variable import Variable
+        dtype = dtype or self._dtype
+        init = initializers.get(initializer)
+        var = Variable(init(tuple(int(d) for d in shape), dtype=dtype), name=name,
+                       trainable=False, dtype=dtype)
+        self.__dict__.setdefault("_state", []).append((var, init))
+        return var
+
+    add_weight = add_variable
+
+    @property
+    def variables(self):
+        return [var for var, _ in self.__dict__.get("_state", [])]
+
     def reset_state(self):
-        raise NotImplementedError
+        state = self.__dict__.get("_state")
+        if not state:
+            raise NotImplementedError(f"{type(self).__name__}: define reset_state(), or create "
+                                      "the metric's state with self.add_variable(...)")
+        for var, init in state:
+            var.assign(init(var.shape, dtype=var.data.dtype))
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)
@@ -373,9 +400,7 @@ class BinaryAccuracy(_Wrapped):
     _params = ("threshold",)
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
-        if threshold is not None and not 0 < threshold < 1:
-            raise ValueError("Invalid value for argument `threshold`. Expected a value in "
-                             f"interval (0, 1). Received: threshold={threshold}")
+        # any float, as in Keras: threshold=0.0 is the usual one for logits
         super().__init__(name=name, dtype=dtype, threshold=threshold)
 
 

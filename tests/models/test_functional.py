@@ -150,6 +150,14 @@ def test_errors_for_bad_graphs_and_missing_arrays():
         model.predict([x, np.zeros((4, 5))], verbose=0)
     with pytest.raises(ValueError, match="different numbers of samples"):
         model.predict([x, np.zeros((5, 3))], verbose=0)
+    with pytest.raises(ValueError, match="The output of layer 'add.*' is not connected"):
+        lamina.Model(a, out)
+    with pytest.raises(ValueError, match="fit: y: dict keys \\['outt'\\]"):
+        model.fit([x, x], {"outt": np.zeros((4, 2))}, verbose=0)
+    two = lamina.Model(a, [layers.Dense(1)(a), layers.Dense(2)(a)])
+    two.compile("sgd", "mse", metrics=[["mae"]])
+    with pytest.raises(ValueError, match="list of 1 lists but the model has 2 outputs"):
+        two.fit(x, [np.zeros((4, 1)), np.zeros((4, 2))], verbose=0)
 
 
 def test_shared_layer_gradient_from_both_calls_matches_finite_differences():
@@ -352,3 +360,53 @@ def test_keras2_legacy_node_lists_and_list_of_one_output():
     pred = model.predict(x, verbose=0)  # outputs=[y] predicts an array, as Keras 3
     d1, d2 = model.get_layer("d1"), model.get_layer("d2")
     np.testing.assert_allclose(pred, d1(x).data + d2(x).data, rtol=1e-6)
+
+
+def test_dict_outputs_flatten_in_sorted_key_order_as_keras():
+    # Keras orders dict inputs / outputs by sorted key: its layer order decides the names
+    # in the weights file (dense, dense_1), so insertion order broke .keras interop
+    a = layers.Input(shape=(3,), name="zz")
+    b = layers.Input(shape=(3,), name="aa")
+    model = lamina.Model({"zz": a, "aa": b}, {"p": layers.Dense(1, name="p")(a),
+                                             "d": layers.Dense(2, name="d")(b)})
+    assert [la.name for la in model.layers] == ["aa", "zz", "d", "p"]
+    assert model.output_names == ["d", "p"] and model.input_names == ["aa", "zz"]
+    assert [t.shape[-1] for t in model.outputs] == [2, 1]
+    out = model.predict({"zz": np.ones((2, 3)), "aa": np.ones((2, 3))}, verbose=0)
+    assert out["p"].shape == (2, 1) and out["d"].shape == (2, 2)
+
+
+def test_layer_input_and_output_build_a_feature_extractor():
+    # Keras's common pattern: Model(model.input, model.get_layer(name).output)
+    model = two_io_model()
+    shared = model.get_layer("shared")
+    assert shared.input is model.inputs[0] and shared.output.shape == (None, 8)
+    assert model.get_layer("in_a").output is model.inputs[0]
+    assert model.get_layer("concat").input == [shared._inbound_nodes[0].outputs[0],
+                                               shared._inbound_nodes[1].outputs[0]]
+    features = lamina.Model(model.inputs, model.get_layer("concat").output)
+    (xa, xb), _ = two_io_data(n=5)
+    assert features.predict([xa, xb], verbose=0).shape == (5, 16)
+    with pytest.raises(AttributeError, match="never been called"):
+        _ = layers.Dense(2).output
+
+
+class _AddsLoss(layers.Layer):
+    def call(self, inputs):
+        self.add_loss(0.5 * lamina.ops.sum(lamina.ops.square(inputs)))
+        return inputs
+
+
+def test_add_loss_in_a_layer_joins_the_training_loss():
+    backend.set_random_seed(0)
+    a = layers.Input(shape=(3,))
+    model = lamina.Model(a, layers.Dense(1)(_AddsLoss()(layers.Dense(4, name="h")(a))))
+    model.compile("sgd", "mse")
+    x, y = np.ones((8, 3), "float32"), np.zeros((8, 1), "float32")
+    plain = model.evaluate(x, y, verbose=0)
+    h = model.get_layer("h")(lamina.autodiff.Tensor(x)).data
+    assert plain == pytest.approx(np.mean(model.predict(x, verbose=0) ** 2)
+                                  + 0.5 * np.sum(h ** 2), rel=1e-5)
+    assert len(model.losses) == 1
+    hist = model.fit(x, y, epochs=5, batch_size=8, verbose=0)
+    assert hist.history["loss"][-1] < hist.history["loss"][0]  # the term is minimized too

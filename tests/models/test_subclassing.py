@@ -156,11 +156,87 @@ def test_custom_train_step_must_return_a_dict():
         model.fit(x, y, verbose=0)
 
 
-def test_subclass_cannot_pass_inputs_outputs_to_init():
+def test_subclass_may_pass_inputs_outputs_to_init_as_in_keras():
+    class Graph(lamina.Model):  # Keras 3 makes this a functional model, so does lamina
+        def __init__(self, units=1):
+            i = layers.Input(shape=(2,))
+            super().__init__(i, layers.Dense(units)(i))
+
+    model = Graph(units=3)
+    assert isinstance(model, Graph) and len(model.layers) == 2
+    assert model.predict(np.ones((4, 2)), verbose=0).shape == (4, 3)
+
     class Wrong(lamina.Model):
         def __init__(self):
-            i = layers.Input(shape=(2,))
-            super().__init__(i, layers.Dense(1)(i))
+            super().__init__(layers.Input(shape=(2,)))  # inputs without outputs
 
     with pytest.raises(TypeError, match="only taken by Model"):
         Wrong()
+
+
+class GuideStep(lamina.Model):
+    """Keras's "customizing fit" guide: a subclass called with (inputs, outputs)."""
+
+    def train_step(self, data):
+        x, y = data
+        self.optimizer.zero_grad()
+        y_pred = self(x, training=True)
+        loss = self.compute_loss(y=y, y_pred=y_pred)
+        loss.backward()
+        self.optimizer.apply([w.grad for w in self.trainable_weights], self.trainable_weights)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)  # already counted by compute_loss: not twice
+            else:
+                metric.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def test_subclass_called_with_inputs_and_outputs_is_functional(tmp_path):
+    backend.set_random_seed(0)
+    inputs = layers.Input(shape=(3,))
+    model = GuideStep(inputs, layers.Dense(1)(inputs))
+    assert isinstance(model, GuideStep) and isinstance(model, lamina.models.Functional)
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    assert [m.name for m in model.metrics] == ["loss", "mae"]
+    x, y = data()
+    hist = model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
+    assert set(hist.history) == {"loss", "mae"}
+    # the loss log is the epoch's mean over its batches, each counted once
+    assert model.metrics[0].count == len(x)
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match="GuideStep"):
+        lamina.models.load_model(tmp_path / "m.keras")
+    back = lamina.models.load_model(tmp_path / "m.keras", custom_objects={"GuideStep": GuideStep})
+    assert type(back).__name__ == "GuideStep" and isinstance(back, GuideStep)
+    np.testing.assert_array_equal(back.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+class OwnTrackers(lamina.Model):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loss_tracker = lamina.metrics.Mean(name="loss")
+
+    def train_step(self, data):
+        x, y = data
+        self.optimizer.zero_grad()
+        loss = ((self(x, training=True) - lamina.autodiff.Tensor(y)) ** 2).mean()
+        loss.backward()
+        self.optimizer.step()
+        self.loss_tracker.update_state(loss.data)
+        return {"loss": self.loss_tracker.result()}
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker]
+
+
+def test_compile_without_loss_for_custom_step_and_own_metrics_reset_each_epoch():
+    inputs = layers.Input(shape=(3,))
+    model = OwnTrackers(inputs, layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd")  # valid in Keras when train_step computes the loss
+    x, y = data()
+    model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    assert model.loss_tracker.count == 4  # the last epoch's 4 batches only
+    with pytest.raises(ValueError, match="loss is required"):
+        TwoLayer().compile(optimizer="sgd")

@@ -1,7 +1,9 @@
 """Functional models (two inputs, a shared layer, Concatenate, a nested Sequential, two
 outputs) through every format; Keras reads lamina's file when it is installed."""
+import io
 import json
 import os
+import zipfile
 
 import h5py
 import numpy as np
@@ -118,3 +120,40 @@ def test_keras_reads_lamina_functional(tmp_path):
     theirs = keras.models.load_model(tmp_path / "m.keras")
     for p, q in zip(theirs.predict([XA, XB], verbose=0), model.predict([XA, XB], verbose=0)):
         np.testing.assert_allclose(p, q, atol=1e-5)
+
+
+def _dict_model():
+    backend.set_random_seed(0)
+    a = L.Input((5,), dtype="int32", name="words")
+    h = L.LSTM(3)(L.Embedding(9, 4, mask_zero=True)(a))
+    # insertion order differs from Keras's sorted order: the weights file follows the latter
+    model = lamina.Model(a, {"reg": L.Dense(1, name="reg")(h),
+                             "cls": L.Dense(2, activation="softmax", name="cls")(h)})
+    model.compile(optimizer="adam", loss={"reg": "mse", "cls": "categorical_crossentropy"})
+    return model
+
+
+def test_dict_outputs_write_layers_in_keras_order(tmp_path):
+    model = _dict_model()
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as z, h5py.File(
+            io.BytesIO(z.read("model.weights.h5")), "r") as f:
+        assert f["layers/dense/vars/0"].shape == (3, 2)  # "cls" first, as Keras sorts
+        assert f["layers/dense_1/vars/0"].shape == (3, 1)
+    x = np.array([[1, 2, 3, 0, 0]], "int32")
+    back = load_model(tmp_path / "m.keras")
+    for key in ("reg", "cls"):
+        np.testing.assert_array_equal(back.predict(x, verbose=0)[key],
+                                      model.predict(x, verbose=0)[key])
+
+
+def test_keras_reads_lamina_dict_outputs_with_masks(tmp_path):
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    model = _dict_model()
+    model.save(tmp_path / "m.keras")
+    theirs = keras.models.load_model(tmp_path / "m.keras")
+    x = np.array([[1, 2, 3, 0, 0], [4, 5, 6, 7, 8]], "int32")
+    ours, got = model.predict(x, verbose=0), theirs.predict(x, verbose=0)
+    for key in ("reg", "cls"):
+        np.testing.assert_allclose(got[key], ours[key], atol=1e-5)

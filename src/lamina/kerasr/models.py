@@ -28,6 +28,25 @@ def _check_path(path, what):
     return os.fspath(path)
 
 
+def _known_extension(path):
+    return path.endswith((".keras", ".h5", ".hdf5"))
+
+
+def _save_as_h5(path, save):
+    """``save`` to an ``.h5`` name beside ``path``, then rename it to ``path`` (kerasR
+    passes names without an extension, e.g. R's ``tempfile()``; loading reads the
+    contents, not the name)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".h5")
+    os.close(fd)
+    try:
+        save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def keras_compile(model, optimizer, loss, metrics=None, sample_weight_mode=None):
     """Compile ``model`` in place.
 
@@ -135,7 +154,11 @@ def keras_save(model, path="model.h5"):
     >>> keras_save(mod, "model.keras")  # doctest: +SKIP
     """
     _check_model(model, "keras_save")
-    model.save(_check_path(path, "keras_save"))
+    path = _check_path(path, "keras_save")
+    if _known_extension(path):
+        model.save(path)
+    else:  # kerasR's own example saves to tempfile(), no extension: Keras 2 wrote HDF5
+        _save_as_h5(path, model.save)
 
 
 def keras_load(path="model.h5"):
@@ -156,7 +179,11 @@ def keras_save_weights(model, path="model.h5"):
     >>> keras_save_weights(mod, "model.h5")  # doctest: +SKIP
     """
     _check_model(model, "keras_save_weights")
-    model.save_weights(_check_path(path, "keras_save_weights"))
+    path = _check_path(path, "keras_save_weights")
+    if _known_extension(path):
+        model.save_weights(path)
+    else:
+        _save_as_h5(path, model.save_weights)
 
 
 def keras_load_weights(model, path="model.h5"):

@@ -143,6 +143,30 @@ class Layer:
         for layer in self._sublayers:
             layer.trainable = value
 
+    # --- the symbolic tensors of the first call (Keras's layer.input / layer.output) ------
+    @property
+    def output(self):
+        """The output tensor(s) of the layer's first call on symbolic tensors, as Keras's
+        ``layer.output``: ``Model(model.input, model.get_layer("hidden").output)`` is a
+        feature extractor."""
+        outputs = self._first_node("output").outputs
+        return outputs[0] if len(outputs) == 1 else list(outputs)
+
+    @property
+    def input(self):
+        """The input tensor(s) of the layer's first call on symbolic tensors."""
+        node = self._first_node("input")
+        if node.is_input:
+            return node.outputs[0]
+        return list(node.args) if isinstance(node.args, tuple) else node.args
+
+    def _first_node(self, what):
+        nodes = self.__dict__.get("_inbound_nodes") or []
+        if not nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on symbolic "
+                                 f"tensors (lamina.Input(...)), so it has no {what} yet")
+        return nodes[0]
+
     @property
     def weights(self):
         """Own variables (trainable first), then each sublayer's, in order, as Keras 3."""
@@ -181,10 +205,23 @@ class Layer:
     def count_params(self):
         return int(sum(w.data.size for w in self.weights))
 
+    def add_loss(self, loss):
+        """Add a loss term from inside ``call`` (Keras's ``add_loss``): ``fit`` adds it to
+        the compiled loss. As the activity regularization, a layer keeps its last call's.
+
+        >>> def call(self, inputs):
+        ...     self.add_loss(0.1 * ops.sum(inputs))
+        ...     return inputs
+        """
+        if not isinstance(loss, Tensor):
+            loss = Tensor(np.asarray(loss, dtype=self.dtype))
+        self.__dict__.setdefault("_added_losses", []).append(loss)
+
     @property
     def losses(self):
-        """Regularization losses of the last call (activity) and of the weights, as Tensors."""
-        out = list(self._losses)
+        """Regularization losses of the last call (activity, ``add_loss``) and of the weights,
+        as Tensors."""
+        out = list(self._losses) + self.__dict__.get("_added_losses", [])
         for w in self._weights:
             if w.regularizer is not None:
                 out.append(w.regularizer(w))
@@ -238,6 +275,8 @@ class Layer:
             mask = _mask_of(inputs)
         if self._call_takes_mask and mask is not None:
             kwargs["mask"] = mask
+        if self.__dict__.get("_added_losses"):
+            self._added_losses = []  # add_loss terms are the last call's
         out = self.call(inputs, **kwargs)
         if self.activity_regularizer is not None:
             self._losses = [self.activity_regularizer(out)]

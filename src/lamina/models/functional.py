@@ -198,6 +198,9 @@ def _check_inputs(tensors):
 
 def _check_struct(struct, what):
     if isinstance(struct, dict):
+        # Keras flattens a dict in sorted key order: the layer order, hence the names in
+        # the weights file (dense, dense_1), and `model.outputs` depend on it
+        struct = {k: struct[k] for k in sorted(struct)}
         bad = [k for k, v in struct.items() if not isinstance(v, SymbolicTensor)]
     elif isinstance(struct, (list, tuple)):
         struct = list(struct)
@@ -258,7 +261,7 @@ def _map_graph(inputs, outputs):
             first_seen.setdefault(id(node.layer), len(first_seen))
             if node.is_input and id(t) not in input_ids:
                 raise ValueError(
-                    f"Output {t} of layer '{_producer_name(out)}' is not connected to the "
+                    f"The output of layer '{_producer_name(out)}' is not connected to the "
                     f"model's inputs: it depends on Input '{node.layer.name}', which is not among "
                     f"the inputs given to Model(...). Add it to inputs, or build the output from "
                     "the given inputs.")

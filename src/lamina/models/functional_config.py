@@ -131,6 +131,10 @@ def _tensor_at(created, name, node_index, tensor_index, offset=0):
     if layer is None:
         raise ValueError(f"Invalid functional config: it refers to a layer {name!r} that is not "
                          f"among its layers {sorted(created)}")
+    if isinstance(layer, _KerasOp):
+        raise ValueError(f"The model calls the Keras operation {layer.class_name!r} "
+                         f"({layer.module}) on tensors directly; lamina loads layers only. "
+                         "Wrap the computation in a layer (or a Lambda) in Keras and save again.")
     index = node_index - offset
     if index >= len(layer._inbound_nodes):
         raise _NotReady(name)
@@ -162,6 +166,48 @@ def _node_call(node_data, created):
     return args, _revive(kwargs, created)
 
 
+# the keras.ops calls Keras records when it computes masks in a graph (legacy .h5 files
+# name them without a module)
+_MASK_OPS = {"NotEqual", "Equal", "Any", "All", "ExpandDims", "ZerosLike", "OnesLike",
+             "LogicalOr", "LogicalAnd", "LogicalNot", "Cast", "BroadcastTo"}
+
+
+def _is_keras_op(data, created):
+    """Keras 3 records the masks it computes in a graph (``Embedding(mask_zero=True)``
+    makes ``ops.not_equal(x, 0)``; ``Masking`` and ``Concatenate`` add ``any``,
+    ``logical_or``, ...) as operation entries of module ``keras.src.ops.*``. They are not
+    layers; when they feed only ``mask=`` kwargs (which lamina drops) they are skipped.
+    Keras's legacy ``.h5`` writer drops ``module``: there an operation is a known mask op,
+    or (``ops.concatenate``) an entry without ``trainable`` fed only by operations."""
+    module = data.get("module")
+    if module is not None:
+        return str(module).startswith("keras.src.ops")
+    if "trainable" in (data.get("config") or {}):
+        return False
+    if data.get("class_name") in _MASK_OPS:
+        return True
+    sources = _history_names(data.get("inbound_nodes"))
+    return bool(sources) and all(isinstance(created.get(n), _KerasOp) for n in sources)
+
+
+def _history_names(value):
+    """Names of the layers whose tensors a (Keras 3) inbound-node entry refers to."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            return [value["config"]["keras_history"][0]]
+        return [n for v in value.values() for n in _history_names(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _history_names(v)]
+    return []
+
+
+class _KerasOp:
+    """A skipped ``keras.ops`` entry: an error if a layer takes its output as data."""
+
+    def __init__(self, data):
+        self.class_name, self.module = data.get("class_name"), data.get("module")
+
+
 def functional_from_config(cls, config, custom_objects=None, safe_mode=True):
     """Rebuild the model: create every layer, then replay the calls (nodes) in an order
     where each call's inputs exist (a layer shared at several depths waits its turn)."""
@@ -173,6 +219,9 @@ def functional_from_config(cls, config, custom_objects=None, safe_mode=True):
     created, pending = {}, {}
     for data in config["layers"]:
         name = data.get("name") or data.get("config", {}).get("name")
+        if _is_keras_op(data, created):
+            created[name] = _KerasOp(data)  # lamina carries masks with the tensors
+            continue
         layer = _deserialize_layer(data, custom_objects, safe_mode)
         created[name] = layer
         pending[name] = list(data.get("inbound_nodes", []))

@@ -14,6 +14,29 @@ from lamina.models.multi_io import Arrays
 from lamina.utils.progbar import Progbar
 
 
+def _functional_args(args, kwargs):
+    """Whether Model.__init__ got (inputs, outputs), as Keras decides it."""
+    return (len(args) == 2 or (len(args) == 1 and "outputs" in kwargs)
+            or ("inputs" in kwargs and "outputs" in kwargs))
+
+
+_FUNCTIONAL_SUBCLASSES = {}
+_NO_CODE = (lambda: None).__code__  # for a `call` that is not a Python function
+
+
+def _functional_subclass(cls):
+    """``cls`` with Functional's graph behind it: (cls, Functional), made once per class.
+    It keeps cls's name and module, and ``_subclass_of`` lets saving write cls's name."""
+    from lamina.models.functional import Functional
+    if issubclass(cls, Functional):
+        return cls
+    if cls not in _FUNCTIONAL_SUBCLASSES:
+        _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, Functional), {
+            "__module__": cls.__module__, "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__, "_subclass_of": cls})
+    return _FUNCTIONAL_SUBCLASSES[cls]
+
+
 def _to_array(x, what):
     """User data as a NumPy array: float64 becomes floatx, integers stay integers."""
     if isinstance(x, Tensor):
@@ -59,13 +82,13 @@ def _align_target(y, shape):
     return y
 
 
-def _unwrap_single(data, names):
+def _unwrap_single(data, names, what="data"):
     """The one array of a one-input (or one-output) model given as ``[a]`` or ``{name: a}``."""
     if isinstance(data, (list, tuple)) and len(data) == 1 and getattr(data[0], "ndim", 0) >= 1:
         return data[0]
     if isinstance(data, dict):
         if len(data) != 1 or next(iter(data)) not in names:
-            raise ValueError(f"data dict keys {list(data)} do not match the model's names "
+            raise ValueError(f"{what}: dict keys {list(data)} do not match the model's names "
                              f"{names}")
         return next(iter(data.values()))
     return data
@@ -133,6 +156,13 @@ class Model(Layer):
         return Layer.__new__(cls)
 
     def __init__(self, *args, **kwargs):
+        if _functional_args(args, kwargs) and not hasattr(self, "_inputs_struct"):
+            # Keras: `MyModel(inputs, outputs)` for a subclass that does not define its own
+            # layers is a functional model that keeps the subclass's methods (train_step)
+            from lamina.models.functional import Functional
+            self.__class__ = _functional_subclass(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         if args or "inputs" in kwargs or "outputs" in kwargs:
             raise TypeError(
                 f"{type(self).__name__}.__init__: inputs/outputs are only taken by "
@@ -225,7 +255,7 @@ class Model(Layer):
                 jit_compile=None, auto_scale_loss=None):
         """Configure training: the optimizer, the loss and the metrics (objects or names)."""
         from lamina import losses, optimizers
-        if loss is None:
+        if loss is None and not self._custom_train_step():  # Keras's guide: own loss there
             raise ValueError("compile: a loss is required, e.g. loss='mse' or "
                              "loss=lamina.losses.MeanSquaredError()")
         self.optimizer = optimizers.get(optimizer)
@@ -240,7 +270,7 @@ class Model(Layer):
         if self._structured:
             self._loss_fn = self._loss_id = None
         else:
-            self._loss_fn = losses.resolve(loss)
+            self._loss_fn = None if loss is None else losses.resolve(loss)
             self._loss_id = loss
         self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
         self._metrics = None  # resolved once the output shape is known
@@ -288,6 +318,18 @@ class Model(Layer):
         return self._metrics
 
     @property
+    def metrics(self):
+        """The metric objects, as Keras's ``model.metrics``: the ``loss`` tracker (the
+        running mean of ``compute_loss``), then the compiled metrics. A custom
+        ``train_step`` may update and report them; ``fit`` resets them every epoch."""
+        if not self.compiled:
+            return []
+        if self.__dict__.get("_loss_tracker") is None:
+            from lamina.models.multi_io import RunningMean
+            self._loss_tracker = RunningMean()
+        return [self._loss_tracker] + list(self._resolve_metrics() or [])
+
+    @property
     def metrics_names(self):
         return ["loss"] + [m.name for m in self._resolve_metrics()]
 
@@ -318,6 +360,8 @@ class Model(Layer):
         """Whether any layer adds a regularization loss (so the step must collect them)."""
         return any(getattr(layer, "activity_regularizer", None) is not None
                    or any(w.regularizer is not None for w in layer._weights)
+                   or layer.__dict__.get("_added_losses") is not None
+                   or "add_loss" in getattr(type(layer).call, "__code__", _NO_CODE).co_names
                    for layer in self._all_layers())
 
     def _all_layers(self):
@@ -364,7 +408,7 @@ class Model(Layer):
             multi_io.check_lengths(out, f"{what}: x")
             return out
         if names is not None:
-            return _to_array(_unwrap_single(x, names), f"{what}: x")
+            return _to_array(_unwrap_single(x, names, f"{what}: x"), f"{what}: x")
         if (type(self)._auto_track and isinstance(x, (list, tuple)) and len(x) > 1
                 and all(getattr(a, "ndim", 0) >= 1 for a in x)):
             out = Arrays([_to_array(a, f"{what}: x[{i}]") for i, a in enumerate(x)])
@@ -374,7 +418,7 @@ class Model(Layer):
 
     def _standardize_y(self, y, what):
         if self._n_outputs() == 1:
-            y = _unwrap_single(y, self._output_names_for_logs())
+            y = _unwrap_single(y, self._output_names_for_logs(), f"{what}: y")
             return self._align_targets(_to_array(y, f"{what}: y"))
         names = self._output_names_for_logs()
         ys = multi_io.structure_to_list(y, names, f"{what}: y", allow_missing=True)
@@ -486,6 +530,7 @@ class Model(Layer):
         if tracker is not None:
             tracker.update_state(float(loss.data), len(_data_out(y_pred)[0]
                                                        if isinstance(y_pred, list) else y_pred))
+            tracker.counted = loss  # Keras's guide updates the tracker with it again
         return loss
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -591,6 +636,8 @@ class Model(Layer):
         on_batch_begin, on_batch_end = cbs.on_train_batch_begin, cbs.on_train_batch_end
         train_step, logs_fn, custom = self._step_functions(x)
         metrics = self._metrics + ([self._loss_tracker] if custom else [])
+        if custom:  # a subclass may list its own trackers in `metrics`, as in Keras's guide
+            metrics += [m for m in self.metrics if all(m is not t for t in metrics)]
         update = bool(self._metrics) and not custom  # a custom step updates its own metrics
         if cbs.on_train_begin:
             cbs.on_train_begin({})

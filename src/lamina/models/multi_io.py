@@ -110,7 +110,11 @@ class RunningMean:
     def __init__(self):
         self.reset_state()
 
-    def update_state(self, value, n=1):
+    def update_state(self, value, n=1, sample_weight=None):
+        if value is self.counted:  # compute_loss has counted this loss already
+            return
+        value = float(np.mean(getattr(value, "data", value)))
+        n = n if sample_weight is None else float(np.sum(sample_weight))
         self.total += value * n
         self.count += n
 
@@ -118,7 +122,7 @@ class RunningMean:
         return self.total / max(self.count, 1)
 
     def reset_state(self):
-        self.total, self.count = 0.0, 0
+        self.total, self.count, self.counted = 0.0, 0, None
 
 
 class ScaledLoss:
@@ -147,7 +151,7 @@ class OutputLoss:
         return self.total / max(self.count, 1)
 
     def reset_state(self):
-        self.total, self.count = 0.0, 0
+        self.total, self.count, self.counted = 0.0, 0, None
 
 
 class OutputMetric:
@@ -191,6 +195,10 @@ def _metrics_per_output(spec, names):
         per = _per_output(spec, names, "metrics", default=[])
     elif isinstance(spec, (list, tuple)) and len(spec) == len(names):
         per = list(spec)  # Keras 3: a list with one entry per output
+    elif isinstance(spec, (list, tuple)) and any(isinstance(m, (list, tuple)) for m in spec):
+        raise ValueError(f"compile: metrics is a list of {len(spec)} lists but the model has "
+                         f"{len(names)} outputs {names}; give one list per output (or a dict "
+                         "keyed by output name)")
     else:
         per = [list(spec)] * len(names)  # Keras 2's reading: every metric for every output
     return [[] if m is None else list(m) if isinstance(m, (list, tuple)) else [m] for m in per]

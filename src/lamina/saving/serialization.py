@@ -70,7 +70,8 @@ def _is_builtin(cls):
 def serialize_layer(layer, build_config=True):
     """A layer or model as Keras 3's entry (with ``build_config`` once it is built, unless
     ``build_config=False``: layers nested in another's config are built by it)."""
-    cls = type(layer)
+    # a Model subclass called as MyModel(inputs, outputs) runs as (MyModel, Functional)
+    cls = type(layer).__dict__.get("_subclass_of", type(layer))
     builtin = _is_builtin(cls)
     from lamina.models.sequential import Sequential
     config = sequential_config(layer) if isinstance(layer, Sequential) else layer.get_config()

@@ -24,10 +24,10 @@ class InputLayer(Layer):
         self.batch_shape = self._batch_input_shape
         self.built = True
         self.input_shape = self.output_shape = self.batch_shape
-        self.output = SymbolicTensor(self.batch_shape, dtype=dtype or backend.floatx(),
-                                     layer=self, name=self.name)
+        tensor = SymbolicTensor(self.batch_shape, dtype=dtype or backend.floatx(),
+                                layer=self, name=self.name)
         from lamina.layers.node import Node
-        Node(self, None, [self.output])  # node 0: where a functional graph starts
+        Node(self, None, [tensor])  # node 0: where a functional graph starts (self.output)
 
     def call(self, inputs):
         return inputs

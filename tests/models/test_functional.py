@@ -410,3 +410,26 @@ def test_add_loss_in_a_layer_joins_the_training_loss():
     assert len(model.losses) == 1
     hist = model.fit(x, y, epochs=5, batch_size=8, verbose=0)
     assert hist.history["loss"][-1] < hist.history["loss"][0]  # the term is minimized too
+
+
+class _AddsLossThroughAHelper(layers.Layer):
+    def penalize(self, t):
+        self.add_loss(0.5 * lamina.ops.sum(lamina.ops.square(t)))
+
+    def call(self, inputs):
+        self.penalize(inputs)
+        return inputs
+
+
+def test_add_loss_from_a_helper_counts_from_the_first_step():
+    backend.set_random_seed(0)
+    model = lamina.Sequential([layers.Input(shape=(3,)), layers.Dense(4, name="h"),
+                               _AddsLossThroughAHelper(), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = np.ones((8, 3), "float32"), np.zeros((8, 1), "float32")
+    h = model.get_layer("h")(lamina.autodiff.Tensor(x)).data
+    expected = np.mean(model.predict(x, verbose=0) ** 2) + 0.5 * np.sum(h ** 2)
+    first = model.train_on_batch(x, y)
+    assert first == pytest.approx(expected, rel=1e-5)
+    model.fit(x, y, epochs=3, batch_size=4, verbose=0)
+    assert len(model.losses) == 1          # the last call's term, not one per step

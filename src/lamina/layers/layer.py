@@ -9,6 +9,7 @@ from lamina.autodiff.tensor import Tensor, no_grad
 from lamina.autodiff.variable import Variable
 
 _name_counts = {}
+add_loss_used = [False]   # whether any layer ever called add_loss (Model._loss_value checks)
 
 
 def to_snake_case(name):
@@ -216,6 +217,7 @@ class Layer:
         if not isinstance(loss, Tensor):
             loss = Tensor(np.asarray(loss, dtype=self.dtype))
         self.__dict__.setdefault("_added_losses", []).append(loss)
+        add_loss_used[0] = True   # from now on every training step collects layer losses
 
     @property
     def losses(self):

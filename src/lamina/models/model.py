@@ -8,6 +8,7 @@ from lamina import backend
 from lamina.autodiff.tensor import Tensor, no_grad
 from lamina.backend.memory import keep_freed_memory
 from lamina.callbacks import CallbackList
+from lamina.layers import layer as layer_module
 from lamina.layers.layer import Layer
 from lamina.models import multi_io
 from lamina.models.multi_io import Arrays
@@ -21,7 +22,6 @@ def _functional_args(args, kwargs):
 
 
 _FUNCTIONAL_SUBCLASSES = {}
-_NO_CODE = (lambda: None).__code__  # for a `call` that is not a Python function
 
 
 def _functional_subclass(cls):
@@ -361,7 +361,6 @@ class Model(Layer):
         return any(getattr(layer, "activity_regularizer", None) is not None
                    or any(w.regularizer is not None for w in layer._weights)
                    or layer.__dict__.get("_added_losses") is not None
-                   or "add_loss" in getattr(type(layer).call, "__code__", _NO_CODE).co_names
                    for layer in self._all_layers())
 
     def _all_layers(self):
@@ -374,7 +373,7 @@ class Model(Layer):
 
     def _loss_value(self, y, out, sw):
         loss = self._loss_fn(y, out, sw)
-        if self._has_reg:
+        if self._has_reg or layer_module.add_loss_used[0]:  # add_loss may come from any call
             for term in self._regularization_terms():
                 loss = loss + term
         return loss

@@ -174,7 +174,9 @@ class Sequential(Model):
     def _make_plan(self):
         """Per step: (layer, callable, takes training, needs the general path).
 
-        The general path is for layers that take or make masks or regularize their activity.
+        The general path is for layers that take or make masks or regularize their activity,
+        and for a user's own layers (their ``call`` may ``add_loss``, which that path resets
+        on every call).
         A linear Dense followed by an Activation layer (kerasR's usual style) runs as one
         fused dense op, as ``Dense(activation=...)`` would. A ReLU convolution followed by
         max pooling (the usual convnet block) pools first and applies the ReLU to the
@@ -201,7 +203,8 @@ class Sequential(Model):
                 continue
             plan.append((layer, layer.call, layer._call_takes_training,
                          layer._call_takes_mask or layer._produces_mask
-                         or layer.activity_regularizer is not None))
+                         or layer.activity_regularizer is not None
+                         or not type(layer).__module__.startswith("lamina.")))
             i += 1
         return plan
 

@@ -1,4 +1,5 @@
 """Models: Sequential and the training loop (compile / fit / evaluate / predict)."""
+from lamina.models.cloning import clone_model
 from lamina.models.functional import Functional
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
@@ -17,4 +18,4 @@ def model_from_json(json_string, custom_objects=None):
     return _from_json(json_string, custom_objects=custom_objects)
 
 
-__all__ = ["Functional", "Model", "Sequential", "load_model", "model_from_json"]
+__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_json"]

@@ -834,8 +834,19 @@ class Model(Layer):
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
+        """Print the layers, their output shapes and parameter counts, as Keras 3.
+
+        ``line_length``: the table's total width; ``positions``: the columns' right ends,
+        relative (at most 1) or in characters; ``expand_nested``: also the layers inside
+        nested models, indented; ``show_trainable``: a "Trainable" column;
+        ``layer_range=[first_name, last_name]``: only those rows (names are regexes).
+
+        >>> model.summary(line_length=100, expand_nested=True)
+        """
         from lamina.models.summary import print_summary
-        print_summary(self, print_fn=print_fn, show_trainable=show_trainable)
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)
 
     # --- saving and loading (lamina.saving does the work) -------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):

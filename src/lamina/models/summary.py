@@ -2,7 +2,12 @@
 
 A functional model whose graph is not a plain chain gets Keras's fourth column,
 "Connected to": the inputs of each of the layer's calls as ``layer[node][tensor]``.
+``line_length`` and ``positions`` lay the columns out as Keras's rich table does,
+``expand_nested`` adds the rows of nested models' layers (indented with ``└``),
+``layer_range`` keeps the rows from one layer to another.
 """
+import re
+
 import numpy as np
 
 
@@ -23,9 +28,13 @@ def _shape_text(shape):
 
 
 def _wrap(text, width):
-    """Lines of at most ``width`` characters, broken at spaces (a longer word is cut)."""
+    """Lines of at most ``width`` characters, broken at spaces (a longer word is cut).
+    Leading spaces (a nested layer's indent) stay on the first line."""
+    indent = text[:len(text) - len(text.lstrip(" "))]
+    words = text[len(indent):].split(" ")
+    words[0] = indent + words[0]
     lines, line = [], ""
-    for word in text.split(" "):
+    for word in words:
         candidate = word if not line else line + " " + word
         if len(candidate) <= width:
             line = candidate
@@ -79,46 +88,151 @@ def _output_shape(model, layer):
     return layer.output_shape if layer.built else None
 
 
-def print_summary(model, print_fn=None, show_trainable=False):
-    print_fn = print_fn or print
-    graph = _is_graph(model)
-    widths = [32, 28, 19, 29] if graph else [33, 24, 15]
-    heads = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if graph else [])
-    if show_trainable:
-        widths.append(9)
-        heads.append("Trainable")
-    rows = []
-    for layer in model.layers:
-        row = [f"{layer.name} ({type(layer).__name__})", _shape_text(_output_shape(model, layer)),
-               f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"]
-        if graph:
-            row.append(_connections(model, layer))
-        if show_trainable:
-            row.append("Y" if layer.trainable else "N")
-        rows.append(row)
+# Column widths (padding included, borders not) of the default table: Keras's layout in an
+# 80-column terminal; the "Connected to" table as Keras draws it at its full 108 columns
+_DEFAULT_WIDTHS = {False: [33, 24, 15], True: [32, 28, 19, 29]}
+_TRAINABLE_WIDTH = 11
+# Keras's relative column boundaries when only line_length is given
+_KERAS_POSITIONS = {False: [0.45, 0.80, 1.0], True: [0.3, 0.56, 0.74, 1.0]}
 
-    def lines(cells, left, mid, right, align_right=(2,)):
+
+def column_widths(graph, show_trainable, line_length=None, positions=None):
+    """Each column's width, its padding included, borders not.
+
+    With neither ``line_length`` nor ``positions`` this is the default table. Otherwise, as
+    Keras: ``positions`` are the columns' right ends, relative to ``line_length`` (all at
+    most 1) or absolute characters; Keras's defaults fill in what is not given. With
+    ``show_trainable`` a boundary may be left out for the "Trainable" column (Keras squeezes
+    relative ones to 90% and adds 1.0). The table is then ``line_length`` wide (the last
+    absolute position), as rich lays out Keras's table: each column gets two spaces of
+    padding and the borders, taken from the widths evenly.
+
+    >>> column_widths(False, False, line_length=76)
+    [33, 24, 15]
+    """
+    n = (4 if graph else 3) + bool(show_trainable)
+    if line_length is None and positions is None:
+        return _DEFAULT_WIDTHS[graph] + ([_TRAINABLE_WIDTH] if show_trainable else [])
+    if line_length is not None and (isinstance(line_length, bool)
+                                    or not isinstance(line_length, (int, np.integer))
+                                    or line_length < 1):
+        raise ValueError(f"summary: line_length must be a positive int, got {line_length!r}")
+    default_length = sum(column_widths(graph, show_trainable)) + n + 1
+    line_length = int(line_length or default_length)
+    bounds = _boundaries(positions or _KERAS_POSITIONS[graph], n, show_trainable, line_length)
+    widths = [b - a for a, b in zip([0] + bounds[:-1], bounds)]
+    if any(w < 4 for w in widths):
+        raise ValueError(f"summary: insufficient width to print the summary: the columns would "
+                         f"be {widths} characters wide (each needs at least 4); give a larger "
+                         f"line_length or positions further apart (got line_length="
+                         f"{line_length}, positions={positions})")
+    return _fit(widths, bounds[-1], n)
+
+
+def _boundaries(positions, n, show_trainable, line_length):
+    """The columns' right ends in characters."""
+    try:
+        positions = [float(p) for p in positions]
+    except (TypeError, ValueError):
+        raise ValueError(f"summary: positions must be a list of numbers, got {positions!r}"
+                         ) from None
+    relative = positions[-1] <= 1 if positions else True
+    if show_trainable and len(positions) == n - 1:
+        positions = ([p * 0.9 for p in positions] + [1.0] if relative
+                     else positions + [positions[-1] + _TRAINABLE_WIDTH + 1])
+    if len(positions) != n:
+        raise ValueError(f"summary: positions needs {n} column boundaries, one per column, "
+                         f"got {len(positions)}: {positions}")
+    if any(b <= a for a, b in zip(positions, positions[1:])) or positions[0] <= 0:
+        raise ValueError(f"summary: positions must be positive and increasing, got {positions}")
+    return [int(p * line_length) if relative else int(p) for p in positions]
+
+
+def _fit(widths, total, n):
+    """rich's layout of fixed-width columns in a table ``total`` wide: padding (2 a column)
+    and borders (n + 1) come off the columns evenly, rounding half to even."""
+    cells = [w + 2 for w in widths]
+    excess = sum(cells) - (total - n - 1)
+    out, left = [], n
+    for w in cells:
+        cut = min(w, round(excess / left)) if excess > 0 else 0
+        out.append(w - cut)
+        excess -= cut
+        left -= 1
+    if any(w < 3 for w in out):
+        raise ValueError(f"summary: insufficient width to print the summary in {total} "
+                         "characters; give a larger line_length")
+    return out
+
+
+def layer_index_range(layers, layer_range=None):
+    """[first, last + 1] of the layers ``layer_range = [first_name, last_name]`` spans, as
+    Keras: names are regular expressions matched at the start of the layer names; the range
+    runs from the first layer matching either to the last matching either end."""
+    if layer_range is None:
+        return 0, len(layers)
+    if not isinstance(layer_range, (list, tuple)) or len(layer_range) != 2:
+        raise ValueError("summary: layer_range must be a list or tuple of 2 layer names, got "
+                         f"{layer_range!r}")
+    if not all(isinstance(name, str) for name in layer_range):
+        raise ValueError(f"summary: layer_range must hold strings (layer names), got "
+                         f"{layer_range!r}")
+    lower = [i for i, la in enumerate(layers) if re.match(layer_range[0], la.name)]
+    upper = [i for i, la in enumerate(layers) if re.match(layer_range[1], la.name)]
+    if not lower or not upper:
+        missing = [name for name, hits in zip(layer_range, (lower, upper)) if not hits]
+        raise ValueError(f"summary: layer_range {list(layer_range)}: no layer named {missing} "
+                         f"in the model; its layers are {[la.name for la in layers]}")
+    if min(lower) > max(upper):
+        return min(upper), max(lower) + 1
+    return min(lower), max(upper) + 1
+
+
+def _layer_rows(model, layer, graph, show_trainable, expand_nested, level=0):
+    """The row of ``layer`` (as a layer of ``model``), then, with ``expand_nested``, those
+    of the layers inside it, indented as Keras does."""
+    prefix = "   " * level + "└ " if level else ""
+    row = [f"{prefix}{layer.name} ({type(layer).__name__})",
+           _shape_text(_output_shape(model, layer)),
+           f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"]
+    if graph:  # a nested layer's calls belong to its own model: "-", as Keras
+        row.append(_connections(model, layer) if level == 0 else "-")
+    if show_trainable:
+        row.append(("Y" if layer.trainable else "N") if layer.weights else "-")
+    rows = [row]
+    inner = getattr(layer, "layers", None)
+    if expand_nested and isinstance(inner, list) and inner:
+        for sub in inner:
+            rows += _layer_rows(layer, sub, graph, show_trainable, expand_nested, level + 1)
+    return rows
+
+
+def _table(heads, rows, widths, align):
+    """The box table's lines; ``align`` is 'left', 'right' or 'center' per column."""
+    just = {"left": str.ljust, "right": str.rjust, "center": str.center}
+
+    def lines(cells, edge, bottom=False):
         wrapped = [_wrap(cell, w - 2) for cell, w in zip(cells, widths)]
-        out = []
-        for k in range(max(len(c) for c in wrapped)):
-            parts = []
-            for i, (cell, w) in enumerate(zip(wrapped, widths)):
-                text = cell[k] if k < len(cell) else ""
-                parts.append(" " + (text.rjust(w - 2) if i in align_right
-                                    else text.ljust(w - 2)) + " ")
-            out.append(left + mid.join(parts) + right)
-        return out
+        height = max(len(c) for c in wrapped)
+        if bottom:  # headers sit on the rule below them, as rich draws them
+            wrapped = [[""] * (height - len(c)) + c for c in wrapped]
+        return [edge + edge.join(" " + just[a](c[k] if k < len(c) else "", w - 2) + " "
+                                 for c, w, a in zip(wrapped, widths, align)) + edge
+                for k in range(height)]
 
     def rule(left, mid, right, fill):
         return left + mid.join(fill * w for w in widths) + right
 
-    out = [f'Model: "{model.name}"', rule("┏", "┳", "┓", "━"),
-           *lines(heads, "┃", "┃", "┃"), rule("┡", "╇", "┩", "━")]
+    out = [rule("┏", "┳", "┓", "━"), *lines(heads, "┃", bottom=True), rule("┡", "╇", "┩", "━")]
     for i, row in enumerate(rows):
-        out.extend(lines(row, "│", "│", "│"))
+        out.extend(lines(row, "│"))
         out.append(rule("├", "┼", "┤", "─") if i < len(rows) - 1 else rule("└", "┴", "┘", "─"))
     if not rows:
         out.append(rule("└", "┴", "┘", "─"))
+    return out
+
+
+def _totals(model):
     trainable = sum(w.data.size for w in model.trainable_weights)
     frozen = sum(w.data.size for w in model.non_trainable_weights)
     nbytes = sum(w.data.nbytes for w in model.weights)
@@ -128,10 +242,32 @@ def print_summary(model, print_fn=None, show_trainable=False):
     opt_vars = opt.variables if opt is not None and getattr(opt, "built", False) else []
     opt_count = sum(np.asarray(getattr(v, "data", v)).size for v in opt_vars)
     opt_bytes = sum(np.asarray(getattr(v, "data", v)).nbytes for v in opt_vars)
-    out.append(f" Total params: {trainable + frozen + opt_count:,} "
-               f"({_fmt_bytes(nbytes + opt_bytes)})")
-    out.append(f" Trainable params: {trainable:,} ({_fmt_bytes(tbytes)})")
-    out.append(f" Non-trainable params: {frozen:,} ({_fmt_bytes(nbytes - tbytes)})")
+    out = [f" Total params: {trainable + frozen + opt_count:,} "
+           f"({_fmt_bytes(nbytes + opt_bytes)})",
+           f" Trainable params: {trainable:,} ({_fmt_bytes(tbytes)})",
+           f" Non-trainable params: {frozen:,} ({_fmt_bytes(nbytes - tbytes)})"]
     if opt_vars:
         out.append(f" Optimizer params: {opt_count:,} ({_fmt_bytes(opt_bytes)})")
+    return out
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                  show_trainable=False, layer_range=None):
+    """Print ``model``'s summary (see ``Model.summary``) in one ``print_fn`` call.
+
+    >>> print_summary(model, line_length=100, expand_nested=True, layer_range=["d1", "d3"])
+    """
+    print_fn = print_fn or print
+    graph = _is_graph(model)
+    heads = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if graph else [])
+    align = ["left", "left", "right"] + (["left"] if graph else [])
+    if show_trainable:
+        heads.append("Trainable")
+        align.append("center")
+    widths = column_widths(graph, show_trainable, line_length, positions)
+    layers = model.layers
+    first, last = layer_index_range(layers, layer_range)
+    rows = [row for layer in layers[first:last]
+            for row in _layer_rows(model, layer, graph, show_trainable, expand_nested)]
+    out = [f'Model: "{model.name}"', *_table(heads, rows, widths, align), *_totals(model)]
     print_fn("\n".join(out))

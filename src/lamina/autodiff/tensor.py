@@ -109,7 +109,8 @@ class Tensor:
         return self.data.item()
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        a = self.data if dtype is None else self.data.astype(dtype)
+        return a if type(a) is np.ndarray else np.asarray(a)  # a full reduction's NumPy scalar
 
     def __repr__(self):
         grad = ", requires_grad=True" if self.requires_grad else ""

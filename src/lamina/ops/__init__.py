@@ -46,3 +46,12 @@ __all__ = [
     "sparse_softmax_cross_entropy", "sqrt", "square", "squeeze", "stack", "subtract", "sum",
     "transpose", "unbroadcast", "weighted_mean",
 ]
+
+# Keras 3's keras.ops names and signatures (they also accept NumPy arrays and Python scalars);
+# where a name exists above, the Keras form replaces it here (e.g. concatenate's axis=0)
+from lamina.ops import keras_nn, keras_ops  # noqa: E402
+
+for _module in (keras_ops, keras_nn):
+    globals().update({_name: getattr(_module, _name) for _name in _module.__all__})
+__all__ = sorted(set(__all__) | set(keras_ops.__all__) | set(keras_nn.__all__))
+del _module

@@ -399,3 +399,34 @@ def test_malloc_tuning_runs_once_and_can_be_turned_off(monkeypatch):
     monkeypatch.setenv("LAMINA_MALLOC_TUNING", "0")
     assert memory.keep_freed_memory() is False       # turned off: nothing tuned
     assert memory.keep_freed_memory() is False       # and only tried once
+
+
+@pytest.mark.parametrize("xs,ws,padding,strides", [
+    ((3, 9, 8, 2), (3, 3, 2, 4), "valid", 1), ((2, 7, 7, 3), (2, 2, 3, 5), "same", 1),
+    ((2, 11, 12, 2), (3, 3, 2, 3), "valid", 2)])
+def test_conv_max_pool_2x2_is_conv_then_pool_exactly(xs, ws, padding, strides):
+    # integer-valued data: many ties in the pooling windows
+    rng = np.random.default_rng(0)
+    x = rng.integers(-2, 3, size=xs).astype(np.float64)
+    w, b = np.round(rng.standard_normal(ws) * 4) / 4, np.round(rng.standard_normal(ws[-1]) * 4) / 4
+
+    def run(fn):
+        ts = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+        y = fn(*ts)
+        (y * y).sum().backward()
+        return y.data, [t.grad for t in ts]
+
+    fused, fused_grads = run(lambda x, w, b: C.conv_max_pool_2x2(x, w, b, strides, padding))
+    plain, plain_grads = run(lambda x, w, b: P.max_pool(C.conv(x, w, b, strides, padding), 2))
+    np.testing.assert_array_equal(fused, plain)
+    for a, p in zip(fused_grads, plain_grads):
+        np.testing.assert_array_equal(a, p)
+
+
+def test_conv_max_pool_2x2_gradients_and_blocks(monkeypatch):
+    monkeypatch.setattr(C, "CHUNK_ROWS", 40)   # several blocks of images
+    x, w, b = _rand(5, 8, 7, 2), _rand(3, 3, 2, 3, seed=1), _rand(3, seed=2)
+    gradient_check(lambda x, w, b: C.conv_max_pool_2x2(x, w, b), x, w, b)
+    gradient_check(lambda x, w: C.conv_max_pool_2x2(x, w, padding="same"), x, w)
+    with pytest.raises(ValueError, match="smaller than the 2x2 pooling window"):
+        C.conv_max_pool_2x2(Tensor(np.zeros((1, 3, 3, 1))), Tensor(np.zeros((3, 3, 1, 1))))

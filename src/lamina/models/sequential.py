@@ -264,7 +264,19 @@ def _pool_then_relu(conv, pool):
     """max_pool(relu(conv(x))) as relu(max_pool(conv(x))): the same numbers, and the same
     gradients (a window whose maximum is positive routes to the same first maximum either
     way, one whose maximum is not gets nothing either way), but the ReLU and its mask run
-    on the pooled array, a quarter of the size for 2x2 pooling."""
+    on the pooled array, a quarter of the size for 2x2 pooling. A 2-D convolution with the
+    usual 2x2 pooling is one op that pools each block of images while it is in cache
+    (``ops.conv.conv_max_pool_2x2``), the same numbers again."""
+    from lamina.layers.convolutional.base_conv import Conv2D
+    from lamina.ops import conv as conv_ops
+    if (type(conv) is Conv2D and conv.groups == 1 and conv.data_format == "channels_last"
+            and pool.pool_size == (2, 2) and pool.strides == (2, 2)
+            and pool.padding == "valid"):
+        def fused(x):
+            return conv.activation(conv_ops.conv_max_pool_2x2(
+                x, conv.kernel, conv.bias, conv.strides, conv.padding, conv.dilation_rate))
+        return fused
+
     def call(x):
         return conv.activation(pool.call(conv._op(x, None)))
     return call

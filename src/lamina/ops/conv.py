@@ -94,7 +94,10 @@ class Conv(_Act, Function):
         step = max(1, CHUNK_ROWS // math.prod(self.out))
         return [(a, min(a + step, n)) for a in range(0, n, step)]
 
-    def _dense_forward(self, xp, w, b):
+    def _dense_forward(self, xp, w, b, pool=None):
+        """The blocked pipeline; with ``pool`` (a function of the block's output, as
+        (images, *out, filters)) each block's output is handed to it while still in cache
+        and only a block-sized buffer is kept."""
         c, o = self.x_shape[-1], w.shape[-1]
         kk = math.prod(self.kernel)
         self.fold = fold = b is not None
@@ -105,15 +108,20 @@ class Conv(_Act, Function):
         if rows * (kk * c + o) > 1 << 20:
             keep_freed_memory()
         self.cols = cols = np.empty((rows, kk * c + fold), dtype=xp.dtype)
-        z = np.empty((rows, o), dtype=np.result_type(xp.dtype, w.dtype))
+        blocks = self._blocks()
+        dtype = np.result_type(xp.dtype, w.dtype)
+        z = np.empty(((blocks[0][1] if pool else self.x_shape[0]) * per, o), dtype)
         relu = _is_plain_relu(self.act)
-        for a, e in self._blocks():
+        for a, e in blocks:
             r0, r1 = a * per, e * per
             K.im2col(xp[a:e], self.out, self.kernel, self.strides, self.dilation, fold,
                      dst=cols[r0:r1])
-            np.matmul(cols[r0:r1], wb, out=z[r0:r1])
-            if relu:
-                np.maximum(z[r0:r1], 0, out=z[r0:r1])
+            zb = z[:r1 - r0] if pool else z[r0:r1]
+            np.matmul(cols[r0:r1], wb, out=zb)
+            if pool:
+                pool(a, e, zb.reshape((e - a,) + tuple(self.out) + (o,)))
+            elif relu:
+                np.maximum(zb, 0, out=zb)
         if relu:
             self.z = self.y = z
         return z
@@ -144,20 +152,29 @@ class Conv(_Act, Function):
             gx, gw, gb = self._grouped_backward(self._act_backward(g), needs[0], needs[1], bias)
         return (gx, gw) if len(needs) == 2 else (gx, gw, gb)
 
-    def _dense_backward(self, g, need_x, need_w, need_b):
-        relu = _is_plain_relu(self.act)
-        if not relu:
+    def _dense_backward(self, g, need_x, need_w, need_b, block_grad=None):
+        """The blocked backward; ``block_grad(a, e)``, when given, makes the gradient of
+        the output rows of images a..e (for ``g`` None: see ConvMaxPool)."""
+        relu = _is_plain_relu(self.act) and block_grad is None
+        if not relu and block_grad is None:
             g = self._act_backward(g)
         c = self.x_shape[-1]
         kk = math.prod(self.kernel)
         per = math.prod(self.out)
-        gxp = np.zeros(self.xp_shape, dtype=g.dtype) if need_x else None
+        o = self.w_shape[-1]
+        rows = self.x_shape[0] * per
+        dtype = self.cols.dtype if g is None else g.dtype
+        gxp = np.zeros(self.xp_shape, dtype=dtype) if need_x else None
         gwb = None                   # the weight gradient, the bias's as its last row
         y, cols = self.y, self.cols
-        gz_all = np.empty(g.shape, g.dtype) if relu and need_x else g
+        gz_all = np.empty((rows, o), dtype) if (relu or block_grad) and need_x else g
         for a, e in self._blocks():
             r0, r1 = a * per, e * per
-            if relu:  # the ReLU mask while the block is in cache
+            if block_grad is not None:
+                gz = block_grad(a, e)
+                if need_x:
+                    gz_all[r0:r1] = gz
+            elif relu:  # the ReLU mask while the block is in cache
                 gz = np.multiply(g[r0:r1], y[r0:r1] > 0, out=gz_all[r0:r1] if need_x else None)
             else:
                 gz = g[r0:r1]
@@ -171,7 +188,7 @@ class Conv(_Act, Function):
             # kernel * in) window gradients (col2im) walks runs of only `in` numbers: for a
             # 3x3 kernel over 32 channels the input gradient takes half the time.
             shape = (self.x_shape[0],) + tuple(self.out) + (c,)
-            t = np.empty((g.shape[0], c), g.dtype)
+            t = np.empty((rows, c), dtype)
             for i, (_, sl) in enumerate(K.offset_slices(self.kernel, self.out, self.strides,
                                                         self.dilation)):
                 np.matmul(gz_all, self.w2[i * c:(i + 1) * c].T, out=t)
@@ -203,6 +220,72 @@ class Conv(_Act, Function):
         if need_b:
             gb = _column_sums(g)
         return gx, gw, gb
+
+
+class ConvMaxPool(Conv):
+    """max_pool_2x2(conv(x, w) + b): a 2-D convolution whose output is max-pooled over 2x2
+    windows (stride 2, valid) block by block, while each block is still in cache. The
+    convolution's full output is never stored: the backward pass routes the pooled
+    gradient back to each window's first maximum, block by block. Exactly the numbers of
+    ``max_pool(conv(x, w, b))``: the same blocks, products and pooling.
+
+    Static: as ``Conv`` (groups 1, no activation).
+    """
+
+    def forward(self, x, w, b=None):
+        self.kernel = w.shape[:2]
+        xp = K.pad(x, self.pads)
+        self.x_shape, self.xp_shape, self.w_shape = x.shape, xp.shape, w.shape
+        self.pooled = pooled = (self.out[0] // 2, self.out[1] // 2)
+        n, o = x.shape[0], w.shape[-1]
+        m = np.empty((n,) + pooled + (o,), np.result_type(x.dtype, w.dtype))
+        self.states = states = []
+
+        def pool(a, e, z):
+            mb, state = K.max_pool(z, (2, 2), (2, 2), "valid", with_argmax=True)
+            m[a:e] = mb
+            states.append(state)
+
+        self.y = None
+        self._dense_forward(xp, w, b, pool=pool)
+        return m
+
+    def backward(self, g):
+        needs = self.needs_grad
+        per = math.prod(self.out)
+        o = self.w_shape[-1]
+        blocks = self._blocks()
+        states = self.states
+
+        def block_grad(a, e):
+            state = states[blocks.index((a, e))]
+            gz = K.max_pool_backward(g[a:e], state, (e - a,) + tuple(self.out) + (o,),
+                                     (2, 2), (2, 2), "valid")
+            return gz.reshape((e - a) * per, o)
+
+        bias = len(needs) == 3 and needs[2]
+        gx, gw, gb = self._dense_backward(None, needs[0], needs[1], bias, block_grad=block_grad)
+        return (gx, gw) if len(needs) == 2 else (gx, gw, gb)
+
+
+def conv_max_pool_2x2(inputs, kernel, bias=None, strides=1, padding="valid",
+                      dilation_rate=1):
+    """``max_pool(conv(inputs, kernel, bias), 2)`` for channels_last 2-D inputs in one op
+    (see ``ConvMaxPool``); 2x2 windows, stride 2, valid padding, no activation."""
+    x = inputs
+    if x.ndim != 4 or kernel.shape[-2] != x.shape[-1]:
+        raise ValueError(f"conv_max_pool_2x2: expects (batch, h, w, c) inputs and a kernel "
+                         f"(kh, kw, c, filters) without groups, got {tuple(x.shape)} and "
+                         f"{tuple(kernel.shape)}")
+    strides = _tuple(strides, 2, "strides")
+    dilation = _tuple(dilation_rate, 2, "dilation_rate")
+    out, pads = conv_geometry(x.shape[1:-1], kernel.shape[:2], strides, padding, dilation)
+    if min(out) < 2:
+        raise ValueError(f"conv_max_pool_2x2: the convolution's output {out} is smaller than "
+                         "the 2x2 pooling window")
+    args = (x, kernel) if bias is None else (x, kernel, bias)
+    return ConvMaxPool.apply(*args, strides=strides, dilation=dilation, pads=pads, out=out,
+                             groups=1, act=None)
 
 
 def _column_sums(g):

@@ -13,6 +13,7 @@ adding one shifted, strided slice; never a loop over pixels, never
 (1, 2, 2, 3, 3, 1)
 """
 import math
+from functools import lru_cache
 from itertools import product
 
 import numpy as np
@@ -112,11 +113,17 @@ def windows(xp, out, kernel, strides, dilation):
 
 
 def offset_slices(kernel, out, strides, dilation):
-    """For each kernel offset (row-major), the slices of the padded input it touches."""
-    for k in product(*[range(n) for n in kernel]):
-        yield k, (slice(None),) + tuple(
-            slice(k[i] * dilation[i], k[i] * dilation[i] + strides[i] * (out[i] - 1) + 1,
-                  strides[i]) for i in range(len(kernel))) + (slice(None),)
+    """For each kernel offset (row-major), the slices of the padded input it touches: a
+    tuple of (offset, slices), made once per geometry (convolutions ask for it per block)."""
+    return _offset_slices(tuple(kernel), tuple(out), tuple(strides), tuple(dilation))
+
+
+@lru_cache(maxsize=256)
+def _offset_slices(kernel, out, strides, dilation):
+    return tuple((k, (slice(None),) + tuple(
+        slice(k[i] * dilation[i], k[i] * dilation[i] + strides[i] * (out[i] - 1) + 1,
+              strides[i]) for i in range(len(kernel))) + (slice(None),))
+        for k in product(*[range(n) for n in kernel]))
 
 
 def im2col(xp, out, kernel, strides, dilation, ones_column=False, dst=None):

@@ -254,11 +254,10 @@ class ConvMaxPool(Conv):
         needs = self.needs_grad
         per = math.prod(self.out)
         o = self.w_shape[-1]
-        blocks = self._blocks()
-        states = self.states
+        states = dict(zip(self._blocks(), self.states))
 
         def block_grad(a, e):
-            state = states[blocks.index((a, e))]
+            state = states[a, e]
             gz = K.max_pool_backward(g[a:e], state, (e - a,) + tuple(self.out) + (o,),
                                      (2, 2), (2, 2), "valid")
             return gz.reshape((e - a) * per, o)

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from lamina.autodiff import Tensor, gradient_check
+from lamina.autodiff import Tensor, gradient_check, no_grad
 from lamina.backend import im2col
 from lamina.ops import activations as A
 from lamina.ops import conv as C
@@ -419,6 +419,9 @@ def test_conv_max_pool_2x2_is_conv_then_pool_exactly(xs, ws, padding, strides):
     fused, fused_grads = run(lambda x, w, b: C.conv_max_pool_2x2(x, w, b, strides, padding))
     plain, plain_grads = run(lambda x, w, b: P.max_pool(C.conv(x, w, b, strides, padding), 2))
     np.testing.assert_array_equal(fused, plain)
+    with no_grad():   # inference skips the routing the backward pass would need
+        inferred = C.conv_max_pool_2x2(Tensor(x), Tensor(w), Tensor(b), strides, padding)
+    np.testing.assert_array_equal(inferred.data, plain)
     for a, p in zip(fused_grads, plain_grads):
         np.testing.assert_array_equal(a, p)
 

@@ -240,9 +240,10 @@ class ConvMaxPool(Conv):
         n, o = x.shape[0], w.shape[-1]
         m = np.empty((n,) + pooled + (o,), np.result_type(x.dtype, w.dtype))
         self.states = states = []
+        train = bool(self.needs_grad)   # inference needs no routing for a backward pass
 
         def pool(a, e, z):
-            mb, state = K.max_pool(z, (2, 2), (2, 2), "valid", with_argmax=True)
+            mb, state = K.max_pool(z, (2, 2), (2, 2), "valid", with_argmax=train)
             m[a:e] = mb
             states.append(state)
 

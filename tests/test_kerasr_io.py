@@ -59,7 +59,7 @@ def test_kerasr_default_file_names_in_the_working_directory(tmp_path, monkeypatc
     np.testing.assert_allclose(kerasr.keras_predict(other, x, verbose=0),
                                kerasr.keras_predict(mod, x, verbose=0), rtol=1e-6, atol=1e-7)
     assert kerasr.keras_model_to_json(mod) is None  # default path = "model.json"
-    assert os.path.isfile("model.json") and not [f for f in os.listdir() if f.startswith(".tmp")]
+    assert os.path.isfile("model.json") and not [f for f in os.listdir() if f.startswith(".")]
     fresh = kerasr.keras_model_from_json()
     assert [type(a) for a in fresh.layers] == [type(b) for b in mod.layers]
     assert fresh.layers[0].kernel.shape == (4, 8)

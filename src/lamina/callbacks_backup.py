@@ -10,13 +10,13 @@ Resuming from it gives the same weights as a run that was never interrupted.
 import json
 import os
 import shutil
-import tempfile
 
 import h5py
 import numpy as np
 
 from lamina import backend
 from lamina.callbacks import Callback, _check_save_freq
+from lamina.utils.file_io import atomic_path
 
 _FORMAT = "lamina.BackupAndRestore"
 
@@ -105,16 +105,10 @@ class BackupAndRestore(Callback):
                 "loss_sum": loss_sum, "seen": seen,
                 "rng_epoch": rng_now if step == 0 else self._epoch_rng, "rng_step": rng_now}
         os.makedirs(self.backup_dir, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".backup-", suffix=".tmp", dir=self.backup_dir)
-        os.close(fd)
-        try:
+        with atomic_path(self._path) as tmp:
             _write_backup(tmp, self.model, meta, metrics=step > 0)
             if self.double_checkpoint and os.path.exists(self._path):
                 os.replace(self._path, self._prev_path)
-            os.replace(tmp, self._path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.isdir(self.backup_dir):

@@ -12,6 +12,8 @@ import hashlib
 import os
 import tempfile
 
+from lamina.utils.file_io import atomic_path
+
 DATA_HOME_ENV = "LAMINA_HOME"
 _CHUNK = 1 << 20
 
@@ -30,19 +32,30 @@ def lamina_home():
     return os.path.expanduser(env) if env else os.path.join(os.path.expanduser("~"), ".lamina")
 
 
-def sha256_file(path):
-    """Hex sha256 of the file at ``path``, read in 1 MiB chunks."""
-    h = hashlib.sha256()
+def file_digest(path, algorithm="sha256"):
+    """Hex digest ('sha256' or 'md5') of the file at ``path``, read in 1 MiB chunks."""
+    h = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(_CHUNK), b""):
             h.update(chunk)
     return h.hexdigest()
 
 
+def sha256_file(path):
+    """Hex sha256 of the file at ``path``."""
+    return file_digest(path, "sha256")
+
+
+def hash_algorithm(file_hash):
+    """'sha256' for a 64-digit hex digest, 'md5' for a 32-digit one (as Keras's
+    ``hash_algorithm='auto'``: Keras publishes md5 digests for some files)."""
+    return "md5" if len(file_hash) == 32 else "sha256"
+
+
 def _check_hash_arg(file_hash):
     if file_hash is None:
         return None
-    ok = isinstance(file_hash, str) and len(file_hash) == 64
+    ok = isinstance(file_hash, str) and len(file_hash) in (32, 64)
     if ok:
         try:
             int(file_hash, 16)
@@ -50,8 +63,8 @@ def _check_hash_arg(file_hash):
             ok = False
     if not ok:
         raise ValueError(
-            f"get_file: `file_hash` must be a sha256 hex digest (64 hex characters) or None, "
-            f"got {file_hash!r}")
+            f"get_file: `file_hash` must be a sha256 hex digest (64 hex characters), an md5 "
+            f"one (32) or None, got {file_hash!r}")
     return file_hash.lower()
 
 
@@ -63,7 +76,8 @@ def _writable_dir(path):
     return os.access(path, os.W_OK)
 
 
-def get_file(fname=None, origin=None, file_hash=None, cache_subdir="datasets", cache_dir=None):
+def get_file(fname=None, origin=None, file_hash=None, cache_subdir="datasets", cache_dir=None,
+             hint="or pass the path of a local copy to the dataset loader as `path=`"):
     """Return the local path of ``fname``, downloading it from ``origin`` if needed.
 
     The file lives at ``cache_dir/cache_subdir/fname`` (``cache_dir`` defaults to
@@ -76,9 +90,10 @@ def get_file(fname=None, origin=None, file_hash=None, cache_subdir="datasets", c
     Args:
         fname: file name in the cache; default: the last part of ``origin``.
         origin: URL of the file (``https://``, ``http://``, ``file://``, ...).
-        file_hash: expected sha256 hex digest, or None to skip the check.
+        file_hash: expected sha256 (or md5) hex digest, or None to skip the check.
         cache_subdir: folder under ``cache_dir``.
         cache_dir: cache root; default ``$LAMINA_HOME`` or ``~/.lamina``.
+        hint: ends the offline error message (another way to get the file).
 
     Returns:
         The path of the verified local file.
@@ -86,7 +101,7 @@ def get_file(fname=None, origin=None, file_hash=None, cache_subdir="datasets", c
     Raises:
         DownloadError (an OSError) if the URL cannot be read: the message names
         the URL and the full path to copy the file to by hand.
-        ValueError if the downloaded file's sha256 is not ``file_hash``.
+        ValueError if the downloaded file's digest is not ``file_hash``.
 
     Example:
         >>> path = get_file("boston_housing.npz",
@@ -115,17 +130,20 @@ def get_file(fname=None, origin=None, file_hash=None, cache_subdir="datasets", c
     if os.path.isfile(fpath):
         if file_hash is None:
             return fpath
-        got = sha256_file(fpath)
+        algorithm = hash_algorithm(file_hash)
+        got = file_digest(fpath, algorithm)
         if got == file_hash:
             return fpath
-        stale = f" (the cached file there has sha256 {got}, not {file_hash}, so it was not used)"
-        print(f"The cached file {fpath} does not match its expected sha256; downloading it again.")
+        stale = (f" (the cached file there has {algorithm} {got}, not {file_hash}, so it was "
+                 "not used)")
+        print(f"The cached file {fpath} does not match its expected {algorithm}; downloading "
+              "it again.")
 
-    _download(origin, fpath, file_hash, stale)
+    _download(origin, fpath, file_hash, stale, hint)
     return fpath
 
 
-def _download(origin, fpath, file_hash, stale=""):
+def _download(origin, fpath, file_hash, stale="", hint=""):
     import urllib.error
     import urllib.request
     from http.client import HTTPException
@@ -133,32 +151,25 @@ def _download(origin, fpath, file_hash, stale=""):
     folder = os.path.dirname(fpath)
     os.makedirs(folder, exist_ok=True)
     print(f"Downloading data from {origin}")
-    # The temporary file sits next to the target so os.replace is an atomic rename.
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(fpath)}.", suffix=".part")
-    try:
-        h = hashlib.sha256()
+    algorithm = hash_algorithm(file_hash) if file_hash else "sha256"
+    with atomic_path(fpath, suffix=".part") as tmp:
+        h = hashlib.new(algorithm)
         try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(origin, timeout=60) as src:
+            with open(tmp, "wb") as out, urllib.request.urlopen(origin, timeout=60) as src:
                 for chunk in iter(lambda: src.read(_CHUNK), b""):
                     h.update(chunk)
                     out.write(chunk)
         except (OSError, HTTPException) as e:
             reason = f"HTTP {e.code} {e.reason}" if isinstance(e, urllib.error.HTTPError) else (
                 getattr(e, "reason", None) or e)
-            hint = f" with sha256 {file_hash}" if file_hash else ""
+            digest = f" with {algorithm} {file_hash}" if file_hash else ""
             raise DownloadError(
                 f"Could not download {origin}: {reason}{stale}. If this machine is offline, "
-                f"fetch that URL elsewhere and save the file as {fpath}{hint}; or pass the "
-                f"path of a local copy to the dataset loader as `path=`.",
-                url=origin, path=fpath) from e
+                f"fetch that URL elsewhere and save the file as {fpath}{digest}"
+                + (f"; {hint}." if hint else "."), url=origin, path=fpath) from e
         got = h.hexdigest()
         if file_hash is not None and got != file_hash:
             raise ValueError(
-                f"The file downloaded from {origin} has sha256 {got}, but {file_hash} was "
+                f"The file downloaded from {origin} has {algorithm} {got}, but {file_hash} was "
                 f"expected: the download is corrupt or the file changed upstream. Nothing was "
                 f"saved to {fpath}.")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a cache file should be readable like others
-        os.replace(tmp, fpath)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)

@@ -1,13 +1,13 @@
 """kerasR's model functions: compile, fit, predict, save and load a lamina model."""
 import numbers
 import os
-import tempfile
 import warnings
 
 import numpy as np
 
 from lamina.kerasr._coerce import _int, _missing
 from lamina.models import Sequential  # kerasR's Sequential(layers = NULL) is Keras's
+from lamina.utils.file_io import atomic_path
 
 __all__ = ["Sequential", "keras_available", "keras_compile", "keras_fit", "keras_init",
            "keras_load", "keras_load_weights", "keras_model_from_json", "keras_model_to_json",
@@ -36,15 +36,8 @@ def _save_as_h5(path, save):
     """``save`` to an ``.h5`` name beside ``path``, then rename it to ``path`` (kerasR
     passes names without an extension, e.g. R's ``tempfile()``; loading reads the
     contents, not the name)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".h5")
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".h5") as tmp:
         save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def keras_compile(model, optimizer, loss, metrics=None, sample_weight_mode=None):
@@ -203,16 +196,8 @@ def keras_model_to_json(model, path="model.json"):
     _check_model(model, "keras_model_to_json")
     path = _check_path(path, "keras_model_to_json")
     text = model.to_json()
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-    try:  # a temporary file renamed into place: never a half-written file at `path`
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text + "\n")  # R's writeLines ends the line
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        f.write(text + "\n")  # R's writeLines ends the line
 
 
 def keras_model_from_json(path="model.json"):

@@ -11,12 +11,12 @@ Example::
 """
 import io
 import os
-import tempfile
 import warnings
 
 import numpy as np
 
 from lamina import backend
+from lamina.utils.file_io import atomic_path
 
 INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "hamming", "box", "lanczos")
 
@@ -152,16 +152,8 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
         if file_format is None:
             raise ValueError(f"save_img: cannot tell the image format from {path!r}; "
                              "pass file_format= (e.g. 'png')")
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".lamina-", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            img.save(f, format=file_format, **kwargs)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        img.save(f, format=file_format, **kwargs)
 
 
 def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",

@@ -9,7 +9,8 @@ package needed); a system Graphviz (``apt-get install graphviz``) works as well.
 import os
 import shutil
 import sys
-import tempfile
+
+from lamina.utils.file_io import atomic_path
 
 
 def _pydot():
@@ -140,16 +141,8 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
     ext = os.path.splitext(str(to_file))[1][1:].lower() or "png"
     data = dot.to_string().encode() if ext == "dot" else dot.create(prog=dot_program(),
                                                                       format=ext)
-    folder = os.path.dirname(os.path.abspath(to_file))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".plot_model-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, to_file)  # never a half-written image
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_path(to_file) as tmp, open(tmp, "wb") as f:  # never a half-written image
+        f.write(data)
 
 
 def plot_history(history, to_file="history.png", metrics=None):
@@ -185,15 +178,7 @@ def plot_history(history, to_file="history.png", metrics=None):
         ax.legend()
     fig.tight_layout()
     if to_file is not None:
-        folder = os.path.dirname(os.path.abspath(to_file))
         ext = os.path.splitext(str(to_file))[1][1:].lower() or "png"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".history-", suffix="." + ext)
-        os.close(fd)
-        try:
+        with atomic_path(to_file, suffix="." + ext) as tmp:
             fig.savefig(tmp, format=ext)
-            os.replace(tmp, to_file)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
     return fig

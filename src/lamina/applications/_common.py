@@ -29,6 +29,23 @@ def check_arguments(weights, include_top, classes, pooling, classifier_activatio
         imagenet_utils.validate_activation(classifier_activation, weights)
 
 
+def start(weights, include_top, classes, pooling, classifier_activation, input_tensor,
+          input_shape, weight_files, default_size, min_size, name):
+    """What every application does first: check the arguments, settle the input shape,
+    fetch the weights file (ImageNet's: ``weight_files`` maps include_top to ``(url,
+    md5)``, None where none are published) and make the image input. Returns
+    ``(image input, path of the weights to load or None)``."""
+    check_arguments(weights, include_top, classes, pooling, classifier_activation)
+    if weights == "imagenet" and weight_files is None:
+        raise ValueError(f"No ImageNet weights are published for {name!r}; use weights=None "
+                         "or the path of a weights file")
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=default_size, min_size=min_size,
+        data_format=backend.image_data_format(), require_flatten=include_top, weights=weights)
+    weights_path = weights_file(weights, include_top, weight_files)
+    return image_input(input_tensor, input_shape), weights_path
+
+
 def channel_axis():
     """The channel axis of a 4-D image batch in the current image data format."""
     return 1 if backend.image_data_format() == "channels_first" else 3

@@ -1,6 +1,5 @@
 """The VGG family: blocks of 3x3 convolutions, each block ending in 2x2 max pooling."""
-from lamina import backend
-from lamina.applications import _common, imagenet_utils
+from lamina.applications import _common
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/"
 _FILTERS = (64, 128, 256, 512, 512)
@@ -10,12 +9,9 @@ def vgg(convs_per_block, weight_files, include_top, weights, input_tensor, input
         pooling, classes, classifier_activation, name):
     """A VGG network with ``convs_per_block[i]`` convolutions in block ``i + 1``."""
     from lamina import layers
-    _common.check_arguments(weights, include_top, classes, pooling, classifier_activation)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    weights_path = _common.weights_file(weights, include_top, weight_files)
-    img_input = _common.image_input(input_tensor, input_shape)
+    img_input, weights_path = _common.start(
+        weights, include_top, classes, pooling, classifier_activation, input_tensor,
+        input_shape, weight_files, default_size=224, min_size=32, name=name)
     x = img_input
     for block, (filters, n) in enumerate(zip(_FILTERS, convs_per_block), start=1):
         for i in range(1, n + 1):

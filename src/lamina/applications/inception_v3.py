@@ -3,7 +3,6 @@
 Most layers are unnamed (``conv2d_7``, ``batch_normalization_7``, ...), exactly as in Keras:
 ImageNet weight files are matched to layers by order, not by name.
 """
-from lamina import backend
 from lamina.applications import _common, imagenet_utils
 
 _BASE = ("https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"
@@ -44,12 +43,9 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     (None, 1, 1, 2048)
     """
     from lamina import layers
-    _common.check_arguments(weights, include_top, classes, pooling, classifier_activation)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=75, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    weights_path = _common.weights_file(weights, include_top, WEIGHT_FILES)
-    img_input = _common.image_input(input_tensor, input_shape)
+    img_input, weights_path = _common.start(
+        weights, include_top, classes, pooling, classifier_activation, input_tensor,
+        input_shape, WEIGHT_FILES, default_size=299, min_size=75, name=name)
     axis = _common.channel_axis()
 
     def avg_pool(t):

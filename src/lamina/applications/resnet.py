@@ -1,7 +1,6 @@
 """ResNet50, ResNet101, ResNet152 (He et al., 2015, https://arxiv.org/abs/1512.03385), as
 Keras builds them: bottleneck residual blocks (1x1, 3x3, 1x1 convolutions, each followed
 by batch normalization) added to a shortcut."""
-from lamina import backend
 from lamina.applications import _common, imagenet_utils
 
 BASE_WEIGHTS_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
@@ -29,16 +28,10 @@ def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", inp
     use_bias=True); the other arguments are those of ``ResNet50``.
     """
     from lamina import layers
-    _common.check_arguments(weights, include_top, classes, pooling, classifier_activation)
     files = _weight_files(weights_name) if weights_name in WEIGHTS_HASHES else None
-    if weights == "imagenet" and files is None:
-        raise ValueError(f"No ImageNet weights are published for {name!r}; use weights=None "
-                         "or the path of a weights file")
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    weights_path = _common.weights_file(weights, include_top, files)
-    img_input = _common.image_input(input_tensor, input_shape)
+    img_input, weights_path = _common.start(
+        weights, include_top, classes, pooling, classifier_activation, input_tensor,
+        input_shape, files, default_size=224, min_size=32, name=name)
     bn_axis = _common.channel_axis()
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)

@@ -44,12 +44,9 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     (None, 3, 3, 2048)
     """
     from lamina import layers
-    _common.check_arguments(weights, include_top, classes, pooling, classifier_activation)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=71, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    weights_path = _common.weights_file(weights, include_top, WEIGHT_FILES)
-    img_input = _common.image_input(input_tensor, input_shape)
+    img_input, weights_path = _common.start(
+        weights, include_top, classes, pooling, classifier_activation, input_tensor,
+        input_shape, WEIGHT_FILES, default_size=299, min_size=71, name=name)
     axis = 1 if backend.image_data_format() == "channels_first" else -1
 
     def bn(t, name=None):

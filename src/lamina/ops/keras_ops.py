@@ -362,29 +362,22 @@ def argsort(x, axis=-1):
 
 # --- reductions -----------------------------------------------------------------------------
 
-def _array_data(out):
-    # a full reduction gives a NumPy scalar; keep an array so np.asarray(out) works
-    if type(out.data) is not np.ndarray:
-        out.data = np.asarray(out.data)
-    return out
-
-
 def sum(x, axis=None, keepdims=False):  # noqa: A001
-    return _array_data(M.sum(_t(x), axis=_axis(axis), keepdims=keepdims))
+    return M.sum(_t(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def mean(x, axis=None, keepdims=False):
     """Mean over ``axis``; integer inputs give floatx, as in Keras."""
-    return _array_data(M.mean(_ft(x), axis=_axis(axis), keepdims=keepdims))
+    return M.mean(_ft(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001
-    out = _array_data(M.max(_t(x), axis=_axis(axis), keepdims=keepdims))
+    out = M.max(_t(x), axis=_axis(axis), keepdims=keepdims)
     return out if initial is None else M.maximum(out, initial)
 
 
 def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001
-    out = _array_data(M.min(_t(x), axis=_axis(axis), keepdims=keepdims))
+    out = M.min(_t(x), axis=_axis(axis), keepdims=keepdims)
     return out if initial is None else M.minimum(out, initial)
 
 
@@ -418,7 +411,7 @@ class Prod(Function):
 def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over ``axis``; differentiable, zeros included."""
     x = _t(x) if dtype is None else cast(x, dtype)
-    return _array_data(Prod.apply(x, axis=_axis(axis), keepdims=keepdims))
+    return Prod.apply(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def var(x, axis=None, keepdims=False):

@@ -306,6 +306,18 @@ def _check_save_freq(owner, save_freq):
     return save_freq
 
 
+def _save_due(cb):
+    """Count one more batch towards ``cb.save_freq``; True when a save is due (never for
+    save_freq='epoch')."""
+    if cb.save_freq == "epoch":
+        return False
+    cb._batches_seen_since_last_saving += 1
+    if cb._batches_seen_since_last_saving < cb.save_freq:
+        return False
+    cb._batches_seen_since_last_saving = 0
+    return True
+
+
 class ModelCheckpoint(MonitorCallback):
     """Save the model (or its weights) during training.
 
@@ -342,11 +354,7 @@ class ModelCheckpoint(MonitorCallback):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_seen_since_last_saving += 1
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
+        if _save_due(self):
             self._save_model(self._current_epoch, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):

@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 
 from lamina import backend
-from lamina.callbacks import Callback, _check_save_freq
+from lamina.callbacks import Callback, _check_save_freq, _save_due
 from lamina.utils.file_io import atomic_path
 
 _FORMAT = "lamina.BackupAndRestore"
@@ -85,11 +85,7 @@ class BackupAndRestore(Callback):
 
     # --- saving ---------------------------------------------------------------------------
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_seen_since_last_saving += 1
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
+        if _save_due(self):
             step = batch + 1
             seen = _samples_seen(step, self.params)
             loss = float((logs or {}).get("loss", 0.0))

@@ -155,8 +155,8 @@ class Conv(_Act, Function):
     def _dense_backward(self, g, need_x, need_w, need_b, block_grad=None):
         """The blocked backward; ``block_grad(a, e)``, when given, makes the gradient of
         the output rows of images a..e (for ``g`` None: see ConvMaxPool)."""
-        relu = _is_plain_relu(self.act) and block_grad is None
-        if not relu and block_grad is None:
+        relu = block_grad is None and _is_plain_relu(self.act)   # the mask goes per block
+        if block_grad is None and not relu:
             g = self._act_backward(g)
         c = self.x_shape[-1]
         kk = math.prod(self.kernel)

@@ -15,6 +15,7 @@ import zlib
 import numpy as np
 
 from lamina.callbacks import Callback
+from lamina.utils.file_io import atomic_path
 from lamina.utils.tensorboard_writer import (
     EventFileWriter,
     summary_metadata,
@@ -181,7 +182,8 @@ class TensorBoard(Callback):
                     lines.append(f"  metadata_path: {json.dumps(path)}")
                 lines.append("}")
         os.makedirs(self.log_dir, exist_ok=True)
-        with open(os.path.join(self.log_dir, "projector_config.pbtxt"), "w") as f:
+        config = os.path.join(self.log_dir, "projector_config.pbtxt")
+        with atomic_path(config) as tmp, open(tmp, "w") as f:
             f.write("\n".join(lines) + ("\n" if lines else ""))
 
     def _log_embeddings(self, epoch):

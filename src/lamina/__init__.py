@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "activations", "applications", "autodiff", "backend", "callbacks", "constraints", "datasets",
     "initializers", "kerasr", "layers", "losses", "metrics", "models", "ops",
-    "optimizers", "preprocessing", "regularizers", "rnn", "saving", "utils",
+    "optimizers", "preprocessing", "random", "regularizers", "rnn", "saving", "utils",
 }
 _ATTRS = {
     "Tensor": "lamina.autodiff",

@@ -113,6 +113,7 @@ from lamina.kerasr.layers import (
 from lamina.kerasr.models import (
     Sequential,
     keras_available,
+    keras_check,
     keras_compile,
     keras_fit,
     keras_init,

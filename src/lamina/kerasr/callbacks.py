@@ -3,6 +3,9 @@
 >>> callbacks = [EarlyStopping(patience=2), CSVLogger("log.csv")]  # doctest: +SKIP
 >>> keras_fit(mod, X, Y, callbacks=callbacks)                       # doctest: +SKIP
 """
+import functools
+import os
+
 from lamina.kerasr._coerce import _int, _missing, _real
 
 
@@ -30,18 +33,70 @@ def _every(callback, period):
     return callback
 
 
+class _Keras2Saving:
+    """A model whose ``save``/``save_weights`` take any file name, as Keras 2's did: a name
+    without ``.keras``/``.h5`` gets HDF5 (``keras_save``'s rule). Everything else is the
+    model's own, so callbacks can still stop training or change the learning rate."""
+
+    def __init__(self, model):
+        object.__setattr__(self, "_model", model)
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._model, name, value)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        from lamina.kerasr.models import keras_save
+        keras_save(self._model, filepath)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        from lamina.kerasr.models import keras_save_weights
+        keras_save_weights(self._model, filepath)
+
+
+@functools.cache
+def _keras2_checkpoint():
+    """``lamina.callbacks.ModelCheckpoint`` with Keras 2's file names (made on first use, so
+    importing lamina.kerasr does not import the callbacks)."""
+    base = _callback("ModelCheckpoint")
+
+    class Keras2ModelCheckpoint(base):
+        """Keras 2's ModelCheckpoint, which kerasR fronts: ``filepath`` may be any name (R's
+        ``tempfile()`` has no extension); without ``.keras``/``.h5`` the file is HDF5."""
+
+        def __init__(self, filepath, save_weights_only=False, **kwargs):
+            path = os.fspath(filepath)
+            # Keras 3 checks only the name's ending, and only here: give it one it accepts,
+            # then keep the user's name; the saves below write whatever it is.
+            stand_in = path + (".weights.h5" if save_weights_only else ".keras")
+            super().__init__(stand_in, save_weights_only=save_weights_only, **kwargs)
+            self.filepath = path
+
+        def set_model(self, model):
+            super().set_model(_Keras2Saving(model))
+
+    return Keras2ModelCheckpoint
+
+
 def ModelCheckpoint(filepath, monitor="val_loss", verbose=0, save_best_only=False,
                     save_weights_only=False, mode="auto", period=1):
     """Saves the model (or only its weights) after every ``period`` epochs.
 
-    ``filepath`` may hold ``{epoch:02d}``-style fields filled from the epoch's logs.
+    ``filepath`` may hold ``{epoch:02d}``-style fields filled from the epoch's logs. As in
+    Keras 2 any name is accepted: ``.keras`` writes Keras 3's archive, ``.h5`` and a name
+    without extension (R's ``tempfile()``) HDF5.
 
     >>> cb = ModelCheckpoint("best.keras", save_best_only=True)  # doctest: +SKIP
     """
-    cls = _callback("ModelCheckpoint")
-    callback = cls(filepath, monitor=monitor, verbose=_int(verbose, "ModelCheckpoint: verbose"),
-                   save_best_only=bool(save_best_only), save_weights_only=bool(save_weights_only),
-                   mode=mode)
+    if not isinstance(filepath, (str, os.PathLike)):
+        raise TypeError(f"ModelCheckpoint: `filepath` must be a file name (str or path), got "
+                        f"{filepath!r}")
+    callback = _keras2_checkpoint()(
+        filepath, monitor=monitor, verbose=_int(verbose, "ModelCheckpoint: verbose"),
+        save_best_only=bool(save_best_only), save_weights_only=bool(save_weights_only),
+        mode=mode)
     return _every(callback, _int(period, "ModelCheckpoint: period", minimum=1))
 
 

@@ -9,8 +9,9 @@ from lamina.kerasr._coerce import _int, _missing
 from lamina.models import Sequential  # kerasR's Sequential(layers = NULL) is Keras's
 from lamina.utils.file_io import atomic_path
 
-__all__ = ["Sequential", "keras_available", "keras_compile", "keras_fit", "keras_init",
-           "keras_load", "keras_load_weights", "keras_model_from_json", "keras_model_to_json",
+__all__ = ["Sequential", "keras_available", "keras_check", "keras_compile", "keras_fit",
+           "keras_init", "keras_load", "keras_load_weights", "keras_model_from_json",
+           "keras_model_to_json",
            "keras_predict", "keras_predict_classes", "keras_predict_proba", "keras_save",
            "keras_save_weights", "plot_model", "run_examples"]
 
@@ -222,6 +223,17 @@ def keras_available(silent=False):
     True
     """
     return True
+
+
+def keras_check():
+    """Returns 0, kerasR's "all is well" code: kerasR calls this internal check before
+    every Keras call (and its tests call it) to stop with a message when Python, NumPy,
+    Keras or a backend is missing; lamina has them all whenever it imports.
+
+    >>> keras_check()
+    0
+    """
+    return 0
 
 
 def keras_init():

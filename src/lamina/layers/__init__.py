@@ -112,6 +112,7 @@ from lamina.layers.reshaping import (
     ZeroPadding3D,
 )
 from lamina.layers.wrappers import Bidirectional, TimeDistributed
+from lamina.utils.layer_serialization import deserialize_layer, serialize_layer
 
 __all__ = ["Activation", "ActivityRegularization", "Dense", "Dropout", "Flatten", "Identity",
            "Input", "InputLayer", "Lambda", "Layer", "Permute", "RepeatVector", "Reshape",
@@ -145,14 +146,12 @@ def _all_layer_classes():
 
 def serialize(layer):
     """Keras 3's form: {module, class_name, config, registered_name}."""
-    from lamina.saving.serialization import serialize_layer
     return serialize_layer(layer, build_config=False)
 
 
 def deserialize(config, custom_objects=None, safe_mode=None):
     """A layer from ``serialize``'s dict (or Keras 3's / Keras 2's); see
     ``lamina.saving.deserialize_layer``."""
-    from lamina.saving.serialization import deserialize_layer
     return deserialize_layer(config, custom_objects=custom_objects, safe_mode=safe_mode)
 
 

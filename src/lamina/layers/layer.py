@@ -7,6 +7,7 @@ import numpy as np
 from lamina import backend
 from lamina.autodiff.tensor import Tensor, no_grad
 from lamina.autodiff.variable import Variable
+from lamina.layers.node import Node, SymbolicTensor
 
 _name_counts = {}
 add_loss_used = [False]   # whether any layer ever called add_loss (Model._loss_value checks)
@@ -43,32 +44,6 @@ def normalize_shape(shape, what="input_shape"):
     if any(d is not None and d < 0 for d in shape):
         raise ValueError(f"{what} must not have negative dimensions, got {shape}")
     return shape
-
-
-class SymbolicTensor:
-    """A placeholder for data that has not arrived yet (Keras's KerasTensor).
-
-    ``Input(shape=(13,))`` returns one; calling layers on it records the graph and
-    computes every shape ahead of time.
-    """
-
-    def __init__(self, shape, dtype=None, layer=None, inputs=None, index=0, name=None):
-        self.shape = tuple(shape)
-        self.dtype = dtype or backend.floatx()
-        self._layer = layer          # the layer whose call produced this tensor
-        self._inputs = inputs or []  # the symbolic tensors that layer was called on
-        self._index = index
-        self.name = name
-
-    ndim = property(lambda self: len(self.shape))
-
-    @property
-    def _keras_history(self):
-        """(layer, node index, tensor index): the call that produced this tensor."""
-        return (self._layer, getattr(self, "_node_index", 0), self._index)
-
-    def __repr__(self):
-        return f"<SymbolicTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
 
 
 class Layer:
@@ -321,7 +296,6 @@ class Layer:
         else:
             out_shape = self.compute_output_shape(shapes)
         self._symbolic_kwargs = kwargs
-        from lamina.layers.node import Node
         if isinstance(out_shape, list):
             outs = [SymbolicTensor(s, dtype=self.dtype, layer=self, inputs=inputs, index=i)
                     for i, s in enumerate(out_shape)]

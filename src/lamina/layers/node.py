@@ -9,7 +9,11 @@ layer has one node per call. A tensor knows where it came from through its
 >>> a, b = dense(x), dense(x)      # two nodes of one layer
 >>> b._keras_history[1]
 1
+
+``SymbolicTensor`` lives here too (re-exported by ``lamina.layers.layer``): nodes and the
+tensors they produce are one family, and the layer module builds on both.
 """
+from lamina import backend
 
 
 def flatten(structure):
@@ -30,6 +34,32 @@ def map_structure(fn, structure):
     return fn(structure)
 
 
+class SymbolicTensor:
+    """A placeholder for data that has not arrived yet (Keras's KerasTensor).
+
+    ``Input(shape=(13,))`` returns one; calling layers on it records the graph and
+    computes every shape ahead of time.
+    """
+
+    def __init__(self, shape, dtype=None, layer=None, inputs=None, index=0, name=None):
+        self.shape = tuple(shape)
+        self.dtype = dtype or backend.floatx()
+        self._layer = layer          # the layer whose call produced this tensor
+        self._inputs = inputs or []  # the symbolic tensors that layer was called on
+        self._index = index
+        self.name = name
+
+    ndim = property(lambda self: len(self.shape))
+
+    @property
+    def _keras_history(self):
+        """(layer, node index, tensor index): the call that produced this tensor."""
+        return (self._layer, getattr(self, "_node_index", 0), self._index)
+
+    def __repr__(self):
+        return f"<SymbolicTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+
 class Node:
     """``layer`` called on ``args`` (a SymbolicTensor, or a list of them; None for an
     ``Input``), producing ``outputs`` (a flat list); ``kwargs`` are the call's keyword
@@ -41,7 +71,6 @@ class Node:
         self.kwargs = dict(kwargs or {})
         # symbolic tensors among the keyword arguments (e.g. an RNN's initial_state) are
         # inputs of the call too
-        from lamina.layers.layer import SymbolicTensor
         extra = [t for t in flatten(list(self.kwargs.values())) if isinstance(t, SymbolicTensor)]
         self.input_tensors = ([] if args is None else flatten(args)) + extra
         self.outputs = list(outputs)

@@ -20,6 +20,8 @@ import warnings
 
 import numpy as np
 
+from lamina.utils.object_registration import builtin_class
+
 
 def _snake(name):
     name = re.sub(r"\W+", "", name)
@@ -40,8 +42,7 @@ def _children(obj):
     a Sequential's or Functional's ``layers``; otherwise attributes sorted by name, private
     ones last (a subclassed model's ``layers`` among them)."""
     from lamina.layers.layer import Layer
-    from lamina.models.model import Model
-    from lamina.models.sequential import Sequential
+    Model, Sequential = builtin_class("Model"), builtin_class("Sequential")  # above saving
     if isinstance(obj, Sequential) or type(obj).__name__ == "Functional" or (
             isinstance(obj, Model) and hasattr(obj, "_inputs_struct")):
         yield "layers", list(obj.layers)

@@ -42,8 +42,13 @@ def _escape(text):
 
 
 def _shape_text(shape):
-    from lamina.models.summary import _shape_text as fmt
-    return fmt(shape)
+    """A shape as ``summary()`` prints it: ``(None, 3)``, ``(None,)``, ``?`` if unknown."""
+    if shape is None:
+        return "?"
+    if isinstance(shape, list):
+        return ", ".join(_shape_text(s) for s in shape)
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + (
+        ",)" if len(shape) == 1 else ")")
 
 
 def _label(layer, show_shapes, show_dtype, show_layer_names, show_layer_activations,

@@ -45,7 +45,7 @@ def deserialize_callable(config, safe_mode=None, custom_objects=None):
         name = "<lambda>"  # Keras 3 stores a lambda as marshalled bytecode
     if not isinstance(name, str):
         name = repr(name)
-    from lamina.saving.object_registration import get_registered_object
+    from lamina.utils.object_registration import get_registered_object
     found = get_registered_object(name, custom_objects)
     if found is None and isinstance(config, dict):
         found = get_registered_object(config.get("registered_name"), custom_objects)

@@ -15,6 +15,7 @@ from lamina.autodiff.tensor import Tensor
 from lamina.autodiff.variable import Variable
 from lamina.layers.layer import Layer
 from lamina.ops.activations import Kernel, LogSoftmax, Softmax
+from lamina.utils.layer_serialization import deserialize_layer, serialize_layer
 
 
 def _positive_int(owner, name, value):
@@ -305,14 +306,13 @@ class StackedRNNCells(Layer):
         return seq, last, all_states
 
     def get_config(self):
-        from lamina.layers import serialize
-        return {**super().get_config(), "cells": [serialize(c) for c in self.cells]}
+        cells = [serialize_layer(c, build_config=False) for c in self.cells]
+        return {**super().get_config(), "cells": cells}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.layers import deserialize
         config = dict(config)
-        cells = [deserialize(c, custom_objects=custom_objects) for c in config.pop("cells")]
+        cells = [deserialize_layer(c, custom_objects=custom_objects) for c in config.pop("cells")]
         return cls(cells, **config)
 
 
@@ -320,13 +320,12 @@ def _cell_from(cell, dtype=None):
     """A cell, or one made from a serialized cell (dict; the layer's dtype if it has none)."""
     if not isinstance(cell, dict):
         return cell
-    from lamina.layers import deserialize
     if "class_name" not in cell:
         raise ValueError(f"RNN: a serialized cell needs 'class_name' and 'config', got {cell!r}")
     config = dict(cell.get("config", {}))
     if dtype is not None and "dtype" not in config:
         config["dtype"] = dtype
-    return deserialize({**cell, "config": config})
+    return deserialize_layer({**cell, "config": config})
 
 
 def _build_cell(cell, step_shape):
@@ -589,22 +588,20 @@ class RNN(Layer):
 
     # --- configuration ------------------------------------------------------------------------
     def get_config(self):
-        from lamina.layers import serialize
         return {**super().get_config(), "return_sequences": self.return_sequences,
                 "return_state": self.return_state, "go_backwards": self.go_backwards,
                 "stateful": self.stateful, "unroll": self.unroll,
                 "zero_output_for_mask": self.zero_output_for_mask,
-                "cell": serialize(self.cell)}
+                "cell": serialize_layer(self.cell, build_config=False)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.layers import deserialize
         config = dict(config)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
         cell = config.pop("cell")
         if isinstance(cell, dict):
-            cell = deserialize(cell, custom_objects=custom_objects)
+            cell = deserialize_layer(cell, custom_objects=custom_objects)
         return cls(cell, **config)
 
 

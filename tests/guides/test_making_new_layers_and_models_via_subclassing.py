@@ -284,7 +284,6 @@ def test_privileged_training_argument_inference_is_identity():
     np.testing.assert_array_equal(np.asarray(CustomDropout(0.5)(x)), x)
 
 
-@pytest.mark.xfail(strict=True, reason="lamina.random")
 def test_privileged_training_argument_drops_in_training():
     x = np.ones((64, 64), dtype="float32")
     y = np.asarray(CustomDropout(0.5)(x, training=True))

@@ -4,8 +4,8 @@ The loop picks the step once per ``fit`` (``train_function``) and calls it on ev
 so the choice costs nothing per batch. The model is duck-typed: ``optimizer``,
 ``_forward(x, training)``, ``_loss_value(y, out, sw)``, ``_logs(loss_mean)``.
 """
-import functools
 import inspect
+import types
 
 import numpy as np
 
@@ -79,8 +79,9 @@ def train_function(model, x):
         return _data_protocol_step(model), lambda loss_mean: dict(model._step_logs), True
     if getattr(type(model).train_step, "stock_step", False):
         structured = isinstance(x, Arrays) or model._n_outputs() > 1
-        return functools.partial(train_step_structured if structured else train_step,
-                                 model), model._logs, False
+        # bound to the model as a method: the cheapest call per batch (cheaper than partial)
+        return types.MethodType(train_step_structured if structured else train_step,
+                                model), model._logs, False
     return model.train_step, model._logs, False  # an override taking (x, y, sample_weight)
 
 

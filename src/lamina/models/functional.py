@@ -170,6 +170,19 @@ class Functional(Model):
     def _maybe_build(self, input_shape):
         pass  # a functional model is built when it is made
 
+    @classmethod
+    def subclass_with_graph(cls, subclass):
+        """``subclass`` with a functional graph behind it: (subclass, Functional), made once
+        per class, for ``MySubclass(inputs, outputs)``. It keeps the subclass's name and
+        module, and ``_subclass_of`` lets saving write the subclass's name."""
+        if issubclass(subclass, cls):
+            return subclass
+        if subclass not in _SUBCLASSES_WITH_GRAPH:
+            _SUBCLASSES_WITH_GRAPH[subclass] = type(subclass.__name__, (subclass, cls), {
+                "__module__": subclass.__module__, "__qualname__": subclass.__qualname__,
+                "__doc__": subclass.__doc__, "_subclass_of": subclass})
+        return _SUBCLASSES_WITH_GRAPH[subclass]
+
     # --- configuration ------------------------------------------------------------------
     def get_config(self):
         """Keras 3's functional config: ``layers`` with ``inbound_nodes``, ``input_layers``
@@ -183,6 +196,10 @@ class Functional(Model):
         from lamina.models.functional_config import functional_from_config
         return functional_from_config(cls, config, custom_objects=custom_objects,
                                       safe_mode=safe_mode)
+
+
+Model._functional_class = Functional  # what Model(inputs, outputs) makes (see Model.__new__)
+_SUBCLASSES_WITH_GRAPH = {}
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -18,8 +18,8 @@ too.
 
 
 def _is_functional(layer):
-    from lamina.models.functional import Functional
-    return isinstance(layer, Functional)
+    from lamina.models.model import Model
+    return isinstance(layer, Model._functional_class)
 
 
 def functional_config(model):
@@ -113,9 +113,10 @@ class _NotReady(Exception):
 
 def _deserialize_layer(data, custom_objects, safe_mode):
     from lamina.layers import deserialize
-    from lamina.models.functional import Functional
+    from lamina.models.model import Model
     from lamina.models.sequential import Sequential
-    models = {"Functional": Functional, "Model": Functional, "Sequential": Sequential}
+    functional = Model._functional_class  # models/functional.py imports this module
+    models = {"Functional": functional, "Model": functional, "Sequential": Sequential}
     name = data.get("class_name")
     custom = custom_objects or {}
     if name in models and name not in custom:

@@ -1,18 +1,20 @@
-"""Model: compile / fit / evaluate / predict, the Keras training loop on lamina's engine."""
-import inspect
-import math
+"""Model: compile / fit / evaluate / predict, the Keras training loop on lamina's engine.
 
+The loops themselves live in ``lamina.trainers`` (a floor below: it takes the model
+duck-typed); a Model keeps its structure, the compiled loss and metrics, and the public
+methods, which hand over to the trainer.
+"""
 import numpy as np
 
-from lamina import backend
 from lamina.autodiff.tensor import Tensor, no_grad
-from lamina.backend.memory import keep_freed_memory
-from lamina.callbacks import CallbackList
+from lamina.backend.memory import keep_freed_memory  # noqa: F401 (a recorded public path)
+from lamina.callbacks import CallbackList  # noqa: F401 (a recorded public path)
 from lamina.layers import layer as layer_module
 from lamina.layers.layer import Layer
 from lamina.models import multi_io
-from lamina.models.multi_io import Arrays
-from lamina.utils.progbar import Progbar
+from lamina.trainers import data, steps, trainer
+from lamina.trainers.data_adapters.arrays import Arrays  # noqa: F401 (a recorded public path)
+from lamina.utils.progbar import Progbar  # noqa: F401 (a recorded public path)
 
 
 def _functional_args(args, kwargs):
@@ -22,94 +24,6 @@ def _functional_args(args, kwargs):
 
 
 _FUNCTIONAL_SUBCLASSES = {}
-
-
-def _functional_subclass(cls):
-    """``cls`` with Functional's graph behind it: (cls, Functional), made once per class.
-    It keeps cls's name and module, and ``_subclass_of`` lets saving write cls's name."""
-    from lamina.models.functional import Functional
-    if issubclass(cls, Functional):
-        return cls
-    if cls not in _FUNCTIONAL_SUBCLASSES:
-        _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, Functional), {
-            "__module__": cls.__module__, "__qualname__": cls.__qualname__,
-            "__doc__": cls.__doc__, "_subclass_of": cls})
-    return _FUNCTIONAL_SUBCLASSES[cls]
-
-
-def _to_array(x, what):
-    """User data as a NumPy array: float64 becomes floatx, integers stay integers."""
-    if isinstance(x, Tensor):
-        x = x.data
-    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas
-        x = x.to_numpy()
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as e:
-        raise TypeError(f"{what}: expected a numeric array, got {type(x).__name__} ({e})") from e
-    if arr.dtype == object or arr.dtype.kind in "USV":
-        raise TypeError(f"{what}: expected numeric data, got an array of dtype {arr.dtype}")
-    if arr.dtype.kind == "b":
-        arr = arr.astype(backend.floatx())
-    elif arr.dtype.kind == "f" and arr.dtype != np.dtype(backend.floatx()):
-        arr = arr.astype(backend.floatx())
-    return arr
-
-
-def _num_samples(arrays, names):
-    counts = {name: len(a) for a, name in zip(arrays, names) if a is not None}
-    if len(set(counts.values())) > 1:
-        desc = ", ".join(f"{k} has {v}" for k, v in counts.items())
-        raise ValueError(f"Data cardinality is ambiguous: {desc} samples. Make sure all arrays "
-                         "contain the same number of samples.")
-    return next(iter(counts.values()))
-
-
-def _class_weights_to_sample(y, class_weight):
-    y = np.asarray(y)
-    labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
-    labels = np.round(labels).astype(np.int64)
-    table = np.ones(int(max(labels.max(initial=0), max(class_weight))) + 1, dtype=np.float64)
-    for cls, w in class_weight.items():
-        table[int(cls)] = w
-    return table[labels]
-
-
-def _align_target(y, shape):
-    if (isinstance(shape, tuple) and y.ndim == len(shape) - 1 and shape[-1] == 1
-            and y.dtype.kind == "f"):
-        return y.reshape(y.shape + (1,))
-    return y
-
-
-def _unwrap_single(data, names, what="data"):
-    """The one array of a one-input (or one-output) model given as ``[a]`` or ``{name: a}``."""
-    if isinstance(data, (list, tuple)) and len(data) == 1 and getattr(data[0], "ndim", 0) >= 1:
-        return data[0]
-    if isinstance(data, dict):
-        if len(data) != 1 or next(iter(data)) not in names:
-            raise ValueError(f"{what}: dict keys {list(data)} do not match the model's names "
-                             f"{names}")
-        return next(iter(data.values()))
-    return data
-
-
-def _tensor_in(x):
-    return [Tensor(a) for a in x.arrays] if isinstance(x, Arrays) else Tensor(x)
-
-
-def _data_out(out):
-    return [o.data for o in out] if isinstance(out, (list, tuple)) else out.data
-
-
-def _user_data(d):
-    return d.arrays if isinstance(d, Arrays) else d
-
-
-def _scalar(v):
-    if isinstance(v, Tensor):
-        v = v.data
-    return float(v) if np.ndim(v) == 0 else v
 
 
 class Model(Layer):
@@ -148,20 +62,22 @@ class Model(Layer):
     """
 
     _auto_track = True  # subclassed models track layers assigned as attributes
+    # Functional (models/functional.py, built on this module) registers itself here when
+    # it is imported: Model(inputs, outputs) returns one without this module importing it
+    _functional_class = None
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
-            from lamina.models.functional import Functional
-            return Layer.__new__(Functional)  # Python then runs Functional.__init__
+            return Layer.__new__(Model._functional_class)  # Python then runs its __init__
         return Layer.__new__(cls)
 
     def __init__(self, *args, **kwargs):
         if _functional_args(args, kwargs) and not hasattr(self, "_inputs_struct"):
             # Keras: `MyModel(inputs, outputs)` for a subclass that does not define its own
             # layers is a functional model that keeps the subclass's methods (train_step)
-            from lamina.models.functional import Functional
-            self.__class__ = _functional_subclass(type(self))
-            Functional.__init__(self, *args, **kwargs)
+            functional = Model._functional_class
+            self.__class__ = functional.subclass_with_graph(type(self))
+            functional.__init__(self, *args, **kwargs)
             return
         if args or "inputs" in kwargs or "outputs" in kwargs:
             raise TypeError(
@@ -190,16 +106,18 @@ class Model(Layer):
                         self.__dict__["_train_ready"] = False
         object.__setattr__(self, name, value)
 
+
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """A model from its config: a functional config (``layers``, ``input_layers``,
         ``output_layers``) gives a ``Functional`` model, as ``keras.Model.from_config``."""
         if "input_layers" in config and "output_layers" in config:
-            from lamina.models.functional import Functional
-            target = Functional if cls is Model else cls
-            return Functional.from_config.__func__(target, config,
+            functional = Model._functional_class
+            target = functional if cls is Model else cls
+            return functional.from_config.__func__(target, config,
                                                    custom_objects=custom_objects)
         return super().from_config(config)
+
 
     # --- structure -----------------------------------------------------------------
     @property
@@ -255,7 +173,7 @@ class Model(Layer):
                 jit_compile=None, auto_scale_loss=None):
         """Configure training: the optimizer, the loss and the metrics (objects or names)."""
         from lamina import losses, optimizers
-        if loss is None and not self._custom_train_step():  # Keras's guide: own loss there
+        if loss is None and not steps.custom_train_step(self):  # Keras's guide: own loss there
             raise ValueError("compile: a loss is required, e.g. loss='mse' or "
                              "loss=lamina.losses.MeanSquaredError()")
         self.optimizer = optimizers.get(optimizer)
@@ -283,7 +201,6 @@ class Model(Layer):
         """Per-output losses and metrics (several outputs), or the specs of a single output
         given as a one-entry list or dict."""
         from lamina import losses
-        from lamina.models import multi_io
         names = self._output_names_for_logs()
         if len(names) > 1:
             shapes = self.output_shape if isinstance(self.output_shape, list) else [None] * len(
@@ -325,8 +242,7 @@ class Model(Layer):
         if not self.compiled:
             return []
         if self.__dict__.get("_loss_tracker") is None:
-            from lamina.models.multi_io import RunningMean
-            self._loss_tracker = RunningMean()
+            self._loss_tracker = steps.RunningMean()
         return [self._loss_tracker] + list(self._resolve_metrics() or [])
 
     @property
@@ -381,139 +297,16 @@ class Model(Layer):
     def _has_stateful_layers(self):
         return any(getattr(layer, "stateful", False) for layer in self._all_layers())
 
-    def _align_targets(self, y):
-        """Targets of shape (n,) for outputs (None, 1) become (n, 1), once per fit, as the
-        loss would reshape them on every batch."""
-        return _align_target(y, self.output_shape)
 
-    # --- data --------------------------------------------------------------------------
-    def _standardize_data(self, x, y, sample_weight, what):
-        """x, y and sample weights as arrays (``Arrays`` for several inputs or outputs); builds
-        the model and resolves the compiled losses and metrics on the way."""
-        x = self._standardize_x(x, what)
-        self._check_input_array(x)
-        if not self.built:
-            self._maybe_build([(None,) + s[1:] for s in x.shape] if isinstance(x, Arrays)
-                              else (None,) + x.shape[1:])
-        if self.compiled:
-            self._resolve_metrics()
-        return x, self._standardize_y(y, what), self._standardize_sw(sample_weight, what)
-
-    def _standardize_x(self, x, what):
-        names = getattr(self, "input_names", None)  # a functional model's inputs
-        if names is not None and len(names) > 1:
-            xs = multi_io.structure_to_list(x, names, f"{what}: x")
-            out = Arrays([_to_array(a, f"{what}: x[{k!r}]") for a, k in zip(xs, names)])
-            multi_io.check_lengths(out, f"{what}: x")
-            return out
-        if names is not None:
-            return _to_array(_unwrap_single(x, names, f"{what}: x"), f"{what}: x")
-        if (type(self)._auto_track and isinstance(x, (list, tuple)) and len(x) > 1
-                and all(getattr(a, "ndim", 0) >= 1 for a in x)):
-            out = Arrays([_to_array(a, f"{what}: x[{i}]") for i, a in enumerate(x)])
-            multi_io.check_lengths(out, f"{what}: x")
-            return out
-        return _to_array(x, f"{what}: x")
-
-    def _standardize_y(self, y, what):
-        if self._n_outputs() == 1:
-            y = _unwrap_single(y, self._output_names_for_logs(), f"{what}: y")
-            return self._align_targets(_to_array(y, f"{what}: y"))
-        names = self._output_names_for_logs()
-        ys = multi_io.structure_to_list(y, names, f"{what}: y", allow_missing=True)
-        fns = getattr(getattr(self, "_loss_fn", None), "fns", [True] * len(names))
-        arrays = []
-        for name, yi, fn, shape in zip(names, ys, fns, self.output_shape):
-            if yi is None:
-                if fn is not None:
-                    raise ValueError(f"{what}: y has no target for output {name!r}, which has a "
-                                     f"loss; the model's outputs are {names}")
-                arrays.append(None)
-                continue
-            arrays.append(_align_target(_to_array(yi, f"{what}: y[{name!r}]"), shape))
-        out = Arrays(arrays)
-        multi_io.check_lengths(out, f"{what}: y")
-        return out
-
-    def _standardize_sw(self, sample_weight, what):
-        if sample_weight is None:
-            return None
-        if isinstance(sample_weight, (list, tuple, dict)) and self._n_outputs() > 1:
-            parts = multi_io.structure_to_list(sample_weight, self._output_names_for_logs(),
-                                               f"{what}: sample_weight", allow_missing=True)
-            return Arrays([None if p is None else np.asarray(p, dtype=np.float64)
-                           for p in parts])
-        return np.asarray(sample_weight, dtype=np.float64)
-
-    def _with_class_weight(self, y, sw, class_weight, what):
-        if isinstance(y, Arrays):
-            raise ValueError(f"{what}: class_weight is only supported for models with one "
-                             "output; give sample_weight per output instead")
-        cw = _class_weights_to_sample(y, class_weight)
-        return cw if sw is None else sw * cw
-
-    # --- one step --------------------------------------------------------------------
+    # --- one step ------------------------------------------------------------------------
+    @steps.stock_step
     def train_step(self, x, y, sample_weight=None):
         """One gradient step on a batch (raw arrays); returns the loss value and the output.
 
         To customize training, override ``train_step(self, data)`` instead (one argument,
         Keras 3's protocol, see the class docstring); an override with this signature
         ``(x, y, sample_weight)`` returning ``(loss, outputs)`` is still honoured."""
-        opt = self.optimizer
-        opt.zero_grad()
-        out = self._forward(Tensor(x), training=True)
-        loss = self._loss_value(y, out, sample_weight)
-        loss.backward()
-        opt.step()
-        return float(loss.data), out.data
-
-    def _train_step_multi(self, x, y, sample_weight=None):
-        """``train_step`` for several inputs (``Arrays``) or outputs (lists of Tensors)."""
-        opt = self.optimizer
-        opt.zero_grad()
-        out = self._forward(_tensor_in(x), training=True)
-        loss = self._loss_value(y, out, sample_weight)
-        loss.backward()
-        opt.step()
-        return float(loss.data), _data_out(out)
-
-    def _test_step(self, x, y, sample_weight=None):
-        with no_grad():
-            out = self._forward(_tensor_in(x), training=False)
-            loss = self._loss_value(y, out, sample_weight)
-        return float(loss.data), _data_out(out)
-
-    def _custom_train_step(self):
-        """Whether a subclass overrides ``train_step(self, data)`` (Keras 3's protocol)."""
-        fn = type(self).train_step
-        if fn is Model.train_step:
-            return False
-        params = list(inspect.signature(fn).parameters.values())[1:]
-        return len(params) == 1 and params[0].kind in (params[0].POSITIONAL_ONLY,
-                                                       params[0].POSITIONAL_OR_KEYWORD)
-
-    def _step_functions(self, x):
-        """(step(x, y, sw) -> (loss, outputs), logs(loss_mean) -> dict, custom?) for fit."""
-        if self._custom_train_step():
-            from lamina.models.multi_io import RunningMean
-            self._loss_tracker = RunningMean()
-            self._step_logs = {}
-
-            def step(xb, yb, swb):
-                data = (_user_data(xb), _user_data(yb)) + (
-                    () if swb is None else (_user_data(swb),))
-                logs = self.train_step(data)
-                if not isinstance(logs, dict):
-                    raise TypeError(f"{type(self).__name__}.train_step(data) must return a dict "
-                                    f"of logs, e.g. self.compute_metrics(...); got "
-                                    f"{type(logs).__name__}")
-                self._step_logs = {k: _scalar(v) for k, v in logs.items()}
-                return float(self._step_logs.get("loss", 0.0)), None
-            return step, lambda loss_mean: dict(self._step_logs), True
-        if type(self).train_step is Model.train_step and (
-                isinstance(x, Arrays) or self._n_outputs() > 1):
-            return self._train_step_multi, self._logs, False
-        return self.train_step, self._logs, False
+        return steps.train_step(self, x, y, sample_weight)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss of ``y_pred`` against ``y`` (plus regularization), a Tensor to
@@ -523,11 +316,11 @@ class Model(Layer):
         self._resolve_metrics()
         if not getattr(self, "_train_ready", False):
             self._has_reg = self._any_regularization()
-        y, y_pred, sw = self._for_loss(y, y_pred, sample_weight)
+        y, y_pred, sw = data.for_loss(self, y, y_pred, sample_weight)
         loss = self._loss_value(y, y_pred, sw)
         tracker = getattr(self, "_loss_tracker", None)
         if tracker is not None:
-            tracker.update_state(float(loss.data), len(_data_out(y_pred)[0]
+            tracker.update_state(float(loss.data), len(steps.data_out(y_pred)[0]
                                                        if isinstance(y_pred, list) else y_pred))
             tracker.counted = loss  # Keras's guide updates the tracker with it again
         return loss
@@ -536,32 +329,10 @@ class Model(Layer):
         """Update the compiled metrics with a batch; returns the logs so far in the epoch
         (``loss`` is the running mean of ``compute_loss``)."""
         self._resolve_metrics()
-        y, y_pred, sw = self._for_loss(y, y_pred, sample_weight)
-        self._update_metrics(y, _data_out(y_pred), sw)
+        y, y_pred, sw = data.for_loss(self, y, y_pred, sample_weight)
+        self._update_metrics(y, steps.data_out(y_pred), sw)
         tracker = getattr(self, "_loss_tracker", None)
         return self._logs(tracker.result() if tracker is not None else 0.0)
-
-    def _for_loss(self, y, y_pred, sample_weight):
-        """Targets, predictions and weights of a custom step in the form the losses take."""
-        if isinstance(y_pred, dict):
-            y_pred = [y_pred[k] for k in self._output_names_for_logs()]
-        if isinstance(y_pred, tuple):
-            y_pred = list(y_pred)
-        if isinstance(y_pred, list) and len(y_pred) > 1:
-            names = self._output_names_for_logs()
-            if not isinstance(y, Arrays):
-                y = Arrays([None if a is None else _to_array(a, "y") for a in
-                            multi_io.structure_to_list(y, names, "y", allow_missing=True)])
-            if isinstance(sample_weight, (list, tuple, dict)):
-                sample_weight = Arrays(multi_io.structure_to_list(
-                    sample_weight, names, "sample_weight", allow_missing=True))
-        else:
-            if isinstance(y_pred, list):
-                y_pred = y_pred[0]
-            if isinstance(y, (list, tuple)) and len(y) == 1:
-                y = y[0]
-            y = _to_array(y, "y") if y is not None else y
-        return y, y_pred, sample_weight
 
     def _update_metrics(self, y, out, sw):
         for m, weighted in zip(self._metrics, self._weighted):
@@ -574,7 +345,7 @@ class Model(Layer):
             logs[m.name] = float(r) if np.ndim(r) == 0 else r
         return logs
 
-    # --- fit -----------------------------------------------------------------------
+    # --- fit / evaluate / predict (lamina.trainers.trainer runs the loops) ----------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -585,245 +356,37 @@ class Model(Layer):
         shuffling), and the logged loss of an epoch is the mean over its batches weighted
         by batch size.
         """
-        self._check_compiled("fit")
-        if x is None or y is None:
-            raise ValueError("fit: both x and y are required")
-        keep_freed_memory()  # every step frees and reallocates the same arrays: reuse them
-        verbose = 1 if verbose == "auto" else int(verbose)
-        batch_size = 32 if batch_size is None else int(batch_size)
-        if batch_size <= 0:
-            raise ValueError(f"fit: batch_size must be a positive integer, got {batch_size}")
-        epochs = int(epochs)
-        x, y, sw = self._standardize_data(x, y, sample_weight, "fit")
-        n = _num_samples([x, y, sw], ["x", "y", "sample_weight"])
-        if class_weight is not None:
-            sw = self._with_class_weight(y, sw, class_weight, "fit")
-        if validation_data is not None:
-            vx, vy, vsw = (tuple(validation_data) + (None,))[:3]
-            val = self._standardize_data(vx, vy, vsw, "validation_data")
-        elif validation_split:
-            if not 0 < validation_split < 1:
-                raise ValueError(f"fit: validation_split must be in (0, 1), got {validation_split}")
-            split = int(math.floor(n * (1.0 - validation_split)))
-            if split == 0 or split == n:
-                raise ValueError(f"fit: validation_split={validation_split} of {n} samples leaves "
-                                 "no training or no validation data")
-            val = (x[split:], y[split:], None if sw is None else sw[split:])
-            x, y = x[:split], y[:split]
-            sw = None if sw is None else sw[:split]
-            n = split
-        else:
-            val = None
-        if n == 0:
-            raise ValueError("fit: x and y contain no samples")
-        self._train_ready = False  # layers may have been frozen or unfrozen since the last fit
-        self._prepare_training()
-
-        batches = math.ceil(n / batch_size)
-        steps = int(steps_per_epoch) if steps_per_epoch else batches
-        val_batch = validation_batch_size or batch_size
-        if (val is not None and not validation_batch_size and not validation_steps
-                and val[0].size <= 65536 and not self._has_stateful_layers()):
-            # a small validation set is one batch: the same mean, a fraction of the calls
-            val_batch = max(len(val[0]), 1)
-        cbs = CallbackList(callbacks, model=self, add_history=True, add_progbar=verbose != 0,
-                           epochs=epochs, steps=steps, verbose=verbose, batch_size=batch_size,
-                           samples=n)
-        self.history = cbs.history
-        self.stop_training = False
-        rng = backend.rng()
-        on_batch_begin, on_batch_end = cbs.on_train_batch_begin, cbs.on_train_batch_end
-        train_step, logs_fn, custom = self._step_functions(x)
-        metrics = self._metrics + ([self._loss_tracker] if custom else [])
-        if custom:  # a subclass may list its own trackers in `metrics`, as in Keras's guide
-            metrics += [m for m in self.metrics if all(m is not t for t in metrics)]
-        update = bool(self._metrics) and not custom  # a custom step updates its own metrics
-        if cbs.on_train_begin:
-            cbs.on_train_begin({})
-        resume = self.__dict__.pop("_fit_resume", None)  # set by callbacks.BackupAndRestore
-        if resume is not None:
-            initial_epoch = resume.epoch
-        epoch_logs = {}
-        for epoch in range(initial_epoch, epochs):
-            for m in metrics:
-                m.reset_state()
-            if cbs.on_epoch_begin:
-                cbs.on_epoch_begin(epoch, {})
-            if shuffle and n > 1:
-                order = rng.permutation(n)
-                xe, ye = x[order], y[order]
-                swe = None if sw is None else sw[order]
-            else:
-                xe, ye, swe = x, y, sw
-            loss_sum, seen, first_step = 0.0, 0, 0
-            if resume is not None:  # go on within the epoch where the backup was made
-                first_step, loss_sum, seen = resume.restore(rng, metrics)
-                resume = None
-            for step in range(first_step, steps):
-                start = (step % batches) * batch_size
-                end = min(start + batch_size, n)
-                if on_batch_begin:
-                    on_batch_begin(step, {})
-                xb, yb = xe[start:end], ye[start:end]
-                swb = None if swe is None else swe[start:end]
-                loss, out = train_step(xb, yb, swb)
-                if not math.isfinite(loss) and not cbs.handles_nan:  # else TerminateOnNaN stops
-                    raise FloatingPointError(
-                        f"fit: the loss became {loss} at epoch {epoch + 1}, batch {step + 1}/"
-                        f"{steps}. Try a lower learning rate, check the data for NaN or "
-                        "infinite values, or scale the inputs (e.g. z-score them).")
-                k = end - start
-                loss_sum += loss * k
-                seen += k
-                if update:
-                    self._update_metrics(yb, out, swb)
-                if on_batch_end:
-                    on_batch_end(step, logs_fn(loss_sum / seen))
-                if self.stop_training:
-                    break
-            epoch_logs = logs_fn(loss_sum / max(seen, 1))
-            if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(val[0], val[1], val[2], val_batch,
-                                                 steps=validation_steps)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-            if cbs.on_epoch_end:
-                cbs.on_epoch_end(epoch, epoch_logs)
-            if self.stop_training:
-                break
-        if cbs.on_train_end:
-            cbs.on_train_end(epoch_logs)
-        return self.history
-
-    # --- evaluate --------------------------------------------------------------------
-    def _evaluate_arrays(self, x, y, sw, batch_size, steps=None, progbar=None):
-        """Loss and metrics over all of ``x`` (no graph); the loss averaged per sample."""
-        self._resolve_metrics()
-        if not getattr(self, "_train_ready", False):
-            self._has_reg = self._any_regularization()
-        metrics = self._metrics
-        for m in metrics:
-            m.reset_state()
-        n = len(x)
-        total_steps = math.ceil(n / batch_size)
-        if steps:
-            total_steps = min(total_steps, int(steps))
-        loss_sum = 0.0
-        seen = 0
-        for step in range(total_steps):
-            start, end = step * batch_size, min((step + 1) * batch_size, n)
-            yb = y[start:end]
-            swb = None if sw is None else sw[start:end]
-            loss, out = self._test_step(x[start:end], yb, swb)
-            loss_sum += loss * (end - start)
-            seen += end - start
-            if metrics:
-                self._update_metrics(yb, out, swb)
-            if progbar is not None:
-                progbar.update(step + 1, list(self._logs(loss_sum / seen).items()),
-                               finalize=False)
-        logs = self._logs(loss_sum / max(seen, 1))
-        if progbar is not None:
-            progbar.update(total_steps, list(logs.items()), finalize=True)
-        return logs
+        return trainer.fit(
+            self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+            callbacks=callbacks, validation_split=validation_split,
+            validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
+            sample_weight=sample_weight, initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size, validation_freq=validation_freq)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """The loss (and metrics) on ``x``/``y``: a float, a list, or a dict if return_dict."""
-        self._check_compiled("evaluate")
-        if x is None or y is None:
-            raise ValueError("evaluate: both x and y are required")
-        verbose = 1 if verbose == "auto" else int(verbose)
-        batch_size = 32 if batch_size is None else int(batch_size)
-        x, y, sw = self._standardize_data(x, y, sample_weight, "evaluate")
-        n = _num_samples([x, y, sw], ["x", "y", "sample_weight"])
-        progbar = Progbar(math.ceil(n / batch_size), verbose=verbose) if verbose else None
-        logs = self._evaluate_arrays(x, y, sw, batch_size, steps=steps, progbar=progbar)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return trainer.evaluate(self, x, y, batch_size=batch_size, verbose=verbose,
+                                sample_weight=sample_weight, steps=steps, callbacks=callbacks,
+                                return_dict=return_dict)
 
-    # --- predict -----------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for ``x`` as a NumPy array; records no graph."""
-        x = self._standardize_x(x, "predict")
-        self._check_input_array(x)
-        batch_size = 32 if batch_size is None else int(batch_size)
-        if isinstance(x, Arrays) or self._n_outputs() > 1 or hasattr(self, "_pack"):
-            return self._predict_structured(x, batch_size, verbose)
-        n = len(x)
-        verbose = 1 if verbose == "auto" else verbose
-        total = math.ceil(n / batch_size) if n else 0
-        progbar = Progbar(total, verbose=verbose) if verbose else None
-        with no_grad():
-            if n <= batch_size:
-                out = self._forward(Tensor(x), training=False).data
-                if progbar is not None:
-                    progbar.update(1, finalize=True)
-                return out
-            outs = []
-            for step in range(total):
-                outs.append(self._forward(Tensor(x[step * batch_size:(step + 1) * batch_size]),
-                                          training=False).data)
-                if progbar is not None:
-                    progbar.update(step + 1)
-        return np.concatenate(outs, axis=0)
-
-    def _predict_structured(self, x, batch_size, verbose):
-        """predict for several inputs or outputs: a list (or dict) of arrays per output."""
-        n = len(x)
-        verbose = 1 if verbose == "auto" else verbose
-        total = max(math.ceil(n / batch_size), 1)
-        progbar = Progbar(total, verbose=verbose) if verbose else None
-        batches = []
-        with no_grad():
-            for step in range(total):
-                out = self._forward(_tensor_in(x[step * batch_size:(step + 1) * batch_size]),
-                                    training=False)
-                batches.append(_data_out(out) if isinstance(out, list) else [out.data])
-                if progbar is not None:
-                    progbar.update(step + 1)
-        outs = multi_io.concat_outputs(batches)
-        if len(outs) == 1 and not isinstance(getattr(self, "_outputs_struct", None), dict):
-            return outs[0]  # as Keras: outputs=[y] predicts an array, not a list of one
-        return self._pack(outs) if hasattr(self, "_pack") else outs
+        return trainer.predict(self, x, batch_size=batch_size, verbose=verbose, steps=steps,
+                               callbacks=callbacks)
 
     def predict_on_batch(self, x):
-        x = self._standardize_x(x, "predict_on_batch")
-        if isinstance(x, Arrays) or self._n_outputs() > 1 or hasattr(self, "_pack"):
-            return self._predict_structured(x, max(len(x), 1), 0)
-        with no_grad():
-            return self._forward(Tensor(x), training=False).data
+        return trainer.predict_on_batch(self, x)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient step on one batch; returns the loss (and metrics) on it."""
-        self._check_compiled("train_on_batch")
-        x, y, sw = self._standardize_data(x, y, sample_weight, "train_on_batch")
-        _num_samples([x, y, sw], ["x", "y", "sample_weight"])
-        if class_weight is not None:
-            sw = self._with_class_weight(y, sw, class_weight, "train_on_batch")
-        self._prepare_training()
-        step, logs_fn, custom = self._step_functions(x)
-        for m in self._metrics + ([self._loss_tracker] if custom else []):
-            m.reset_state()
-        loss, out = step(x, y, sw)
-        if not custom:
-            self._update_metrics(y, out, sw)
-        return self._result(logs_fn(loss), return_dict)
+        return trainer.train_on_batch(self, x, y, sample_weight=sample_weight,
+                                      class_weight=class_weight, return_dict=return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        self._check_compiled("test_on_batch")
-        x, y, sw = self._standardize_data(x, y, sample_weight, "test_on_batch")
-        _num_samples([x, y, sw], ["x", "y", "sample_weight"])
-        logs = self._evaluate_arrays(x, y, sw, max(len(x), 1))
-        return self._result(logs, return_dict)
-
-    @staticmethod
-    def _result(logs, return_dict):
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return trainer.test_on_batch(self, x, y, sample_weight=sample_weight,
+                                     return_dict=return_dict)
 
     # --- weights and description -----------------------------------------------------
     def get_weights(self):

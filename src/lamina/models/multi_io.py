@@ -1,9 +1,9 @@
 """Several inputs and outputs in compile / fit / evaluate / predict.
 
-Data for a model with several inputs (or outputs) travels as ``Arrays``: one array per
-input, sliced and shuffled together, so the training loop is the same code as for one
-array. Losses and metrics per output are wrapped so that the loop's calls
-``loss_fn(y, out, sw)`` and ``metric.update_state(y, out, sw)`` stay as they are.
+Data for a model with several inputs (or outputs) travels as ``Arrays`` (one array per
+input, sliced and shuffled together; see ``lamina.trainers.data_adapters``). Losses and
+metrics per output are wrapped so that the loop's calls ``loss_fn(y, out, sw)`` and
+``metric.update_state(y, out, sw)`` stay as they are.
 
 Log names follow Keras 3: ``loss`` (the weighted sum), ``<output>_loss`` (unweighted,
 when more than one output has a loss), ``<output>_<metric>``.
@@ -13,67 +13,14 @@ when more than one output has a loss), ``<output>_<metric>``.
 >>> model.fit({"a": xa, "b": xb}, {"reg": y1, "cls": y2}).history.keys()
 dict_keys(['loss', 'cls_loss', 'reg_loss', 'cls_accuracy'])
 """
-import numpy as np
-
-
-class Arrays:
-    """Several arrays with the same number of samples (entries may be None): indexing with
-    a slice or an index array takes those samples from each; ``part(i)`` is array i."""
-
-    __slots__ = ("arrays",)
-
-    def __init__(self, arrays):
-        self.arrays = list(arrays)
-
-    def __getitem__(self, key):
-        return Arrays([None if a is None else a[key] for a in self.arrays])
-
-    def __len__(self):
-        return next((len(a) for a in self.arrays if a is not None), 0)
-
-    def part(self, i):
-        return self.arrays[i]
-
-    @property
-    def size(self):
-        return sum(a.size for a in self.arrays if a is not None)
-
-    @property
-    def shape(self):
-        return [None if a is None else a.shape for a in self.arrays]
-
-
-def part(data, i):
-    """Output i's share of targets or sample weights (one array serves every output)."""
-    return data.arrays[i] if isinstance(data, Arrays) else data
-
-
-def check_lengths(data, what):
-    counts = {len(a) for a in data.arrays if a is not None}
-    if len(counts) > 1:
-        shapes = [None if a is None else a.shape for a in data.arrays]
-        raise ValueError(f"{what}: the arrays have different numbers of samples: shapes {shapes}")
-
-
-def structure_to_list(data, names, what, allow_missing=False):
-    """A list or dict (keyed by ``names``) of per-input/-output data as a list in model order."""
-    n = len(names)
-    if isinstance(data, dict):
-        extra = [k for k in data if k not in names]
-        missing = [k for k in names if k not in data]
-        if extra or (missing and not allow_missing):
-            raise ValueError(
-                f"{what}: dict keys {list(data)} do not match the model's names {names}"
-                + (f"; unexpected {extra}" if extra else "")
-                + (f"; missing {missing}" if missing and not allow_missing else ""))
-        return [data.get(k) for k in names]
-    if isinstance(data, (list, tuple)):
-        if len(data) != n:
-            raise ValueError(f"{what}: expected {n} arrays (one for each of {names}), got a "
-                             f"{type(data).__name__} of {len(data)}")
-        return list(data)
-    raise ValueError(f"{what}: the model has {n} {'inputs' if 'x' in what else 'outputs'} "
-                     f"{names}; pass a list or a dict of {n} arrays, got {type(data).__name__}")
+from lamina.trainers.data_adapters.arrays import (  # noqa: F401 (recorded public paths)
+    Arrays,
+    check_lengths,
+    concat_outputs,
+    part,
+    structure_to_list,
+)
+from lamina.trainers.steps import RunningMean  # noqa: F401 (a recorded public path)
 
 
 # --- losses ------------------------------------------------------------------------------
@@ -100,29 +47,6 @@ class MultiLoss:
                 value = value * w
             total = value if total is None else total + value
         return total
-
-
-class RunningMean:
-    """The running mean of a custom ``train_step``'s losses (the ``loss`` log)."""
-
-    name = "loss"
-
-    def __init__(self):
-        self.reset_state()
-
-    def update_state(self, value, n=1, sample_weight=None):
-        if value is self.counted:  # compute_loss has counted this loss already
-            return
-        value = float(np.mean(getattr(value, "data", value)))
-        n = n if sample_weight is None else float(np.sum(sample_weight))
-        self.total += value * n
-        self.count += n
-
-    def result(self):
-        return self.total / max(self.count, 1)
-
-    def reset_state(self):
-        self.total, self.count, self.counted = 0.0, 0, None
 
 
 class ScaledLoss:
@@ -235,8 +159,3 @@ def resolve(model, names, shapes):
     metrics = trackers + [m for m, _ in found]
     flags = [False] * len(trackers) + [w for _, w in found]
     return loss_fn, metrics, flags
-
-
-def concat_outputs(batches):
-    """Per-batch lists of output arrays joined along the sample axis, per output."""
-    return [np.concatenate([b[i] for b in batches], axis=0) for i in range(len(batches[0]))]

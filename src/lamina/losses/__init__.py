@@ -13,22 +13,14 @@ Each per-sample loss is one fused op (``lamina.ops.losses``), followed by one
 ``weighted_mean``. Cross-entropies on the output of a softmax or sigmoid use the logits that
 output remembers (``y_pred._logits``), which is exact and stable.
 
-Layout: ``loss.py`` holds the ``Loss`` base, reductions and ``LossFunctionWrapper``;
-regression_losses, probabilistic_losses and hinge_losses hold one family each (the
-per-sample functions and their classes); this module looks them up by name.
+Layout (as Keras 3): ``loss.py`` holds the ``Loss`` base, reductions and
+``LossFunctionWrapper``; ``losses.py`` the built-in functions and classes; this module
+their aliases and the lookup by name (get / serialize / deserialize / resolve).
 """
 import inspect
 
 from lamina.autodiff.tensor import Tensor  # noqa: F401 - importable here, as before
 from lamina.backend import floatx  # noqa: F401 - importable here, as before
-from lamina.losses.hinge_losses import (
-    CategoricalHinge,
-    Hinge,
-    SquaredHinge,
-    categorical_hinge,
-    hinge,
-    squared_hinge,
-)
 from lamina.losses.loss import (  # noqa: F401 - the base and its helpers, as before
     Loss,
     LossFunctionWrapper,
@@ -37,33 +29,37 @@ from lamina.losses.loss import (  # noqa: F401 - the base and its helpers, as be
     squeeze_or_expand_to_same_rank,
     standardize_reduction,
 )
-from lamina.losses.probabilistic_losses import (
+from lamina.losses.losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
-    KLDivergence,
-    Poisson,
-    SparseCategoricalCrossentropy,
-    binary_crossentropy,
-    categorical_crossentropy,
-    kl_divergence,
-    poisson,
-    sparse_categorical_crossentropy,
-)
-from lamina.losses.regression_losses import (
+    CategoricalHinge,
     CosineSimilarity,
+    Hinge,
     Huber,
+    KLDivergence,
     LogCosh,
     MeanAbsoluteError,
     MeanAbsolutePercentageError,
     MeanSquaredError,
     MeanSquaredLogarithmicError,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
+    binary_crossentropy,
+    categorical_crossentropy,
+    categorical_hinge,
     cosine_similarity,
+    hinge,
     huber,
+    kl_divergence,
     log_cosh,
     mean_absolute_error,
     mean_absolute_percentage_error,
     mean_squared_error,
     mean_squared_logarithmic_error,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
 )
 from lamina.ops.activations import LogSoftmax, activate  # noqa: F401 - as before
 from lamina.utils.serialization import function_config, object_config

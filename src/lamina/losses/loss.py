@@ -1,10 +1,9 @@
 """The ``Loss`` base: inputs, reductions, and ``LossFunctionWrapper`` with its fast path.
 
 Every built-in loss is a per-sample function wrapped in a ``LossFunctionWrapper`` subclass;
-the families live beside this module (regression_losses, probabilistic_losses,
-hinge_losses) and ``lamina.losses`` looks them up by name. Here are the pieces they share:
-turning ``y_true``/``y_pred`` into aligned arrays or Tensors, weighting and reducing
-per-sample losses to a scalar, and the base classes.
+they live beside this module in ``losses.py`` and ``lamina.losses`` looks them up by name.
+Here are the pieces they share: turning ``y_true``/``y_pred`` into aligned arrays or
+Tensors, weighting and reducing per-sample losses to a scalar, and the base classes.
 """
 import re
 
@@ -231,7 +230,7 @@ def _raw(x):
 
 # losses that are the mean of an elementwise function: sum_over_batch_size of their per-sample
 # values is the mean over all elements. {function: fused kernel}, filled in by
-# regression_losses beside the functions it names (the wrapper reads it when built).
+# losses.py beside the functions it names (the wrapper reads it when built).
 _POINTWISE_MEANS = {}
 
 

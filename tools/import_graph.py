@@ -50,7 +50,7 @@ def import_graph(src=SRC):
     for name, path in modules.items():
         is_pkg = path.name == "__init__.py"
         package = name if is_pkg else name.rpartition(".")[0]
-        edges = set()
+        edges, direct = set(), set()
         for node in _imports(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -61,14 +61,17 @@ def import_graph(src=SRC):
                     mod = ".".join(base + ([node.module] if node.module else []))
                 else:
                     mod = node.module
-                targets = [mod]
-                targets += [f"{mod}.{a.name}" for a in node.names if f"{mod}.{a.name}" in modules]
+                subs = [f"{mod}.{a.name}" for a in node.names if f"{mod}.{a.name}" in modules]
+                # names that are not submodules come from the package's __init__ itself
+                targets = subs + ([mod] if len(subs) < len(node.names) else [])
             for t in targets:
                 if t and t.startswith("lamina"):
                     edges.update(_with_parents(t, modules))
+                    direct.add(t)
         edges.discard(name)
-        # a module's own packages are already loading when it runs: not a cycle edge
-        edges -= set(_with_parents(name, modules))
+        # the packages above a module are already loading when it runs, so passing
+        # through them to a sibling is no cycle; taking a name from one of them is
+        edges -= set(_with_parents(name, modules)) - direct
         graph[name] = edges
     return graph
 

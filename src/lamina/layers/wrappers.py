@@ -4,6 +4,13 @@ import numpy as np
 from lamina import ops
 from lamina.autodiff.tensor import Function, Tensor
 from lamina.layers.layer import Layer
+from lamina.utils.layer_serialization import deserialize_layer as _deserialize
+from lamina.utils.layer_serialization import serialize_layer
+
+
+def _serialize(layer):
+    return serialize_layer(layer, build_config=False)
+
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
@@ -20,14 +27,13 @@ class _ReverseTime(Function):
 
 def _layer_from(arg, owner, dtype=None):
     """A Layer instance, or one made from a serialized layer (dict; our dtype if it has none)."""
-    from lamina.layers import deserialize
     if isinstance(arg, dict):
         arg = dict(arg)
         config = dict(arg.get("config", {}))
         if dtype is not None and "dtype" not in config:
             config["dtype"] = dtype
         arg["config"] = config
-        return deserialize(arg)
+        return _deserialize(arg)
     if not isinstance(arg, Layer):
         raise ValueError(f"{owner}: expected a lamina Layer instance (or a serialized layer), "
                          f"got {arg!r}")
@@ -64,7 +70,6 @@ class Bidirectional(Layer):
     """
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
-        from lamina.layers import deserialize, serialize
         super().__init__(**kwargs)
         dtype = kwargs.get("dtype")
         layer = _layer_from(layer, f"Bidirectional '{self.name}'", dtype)
@@ -77,14 +82,14 @@ class Bidirectional(Layer):
                                  f"recurrent layer with `{attr}`, got {type(layer).__name__}")
 
         def copy(prefix, go_backwards=None):
-            config = serialize(layer)
+            config = _serialize(layer)
             config["config"] = dict(config["config"])
             config["config"]["name"] = prefix + _removeprefix(layer.name, prefix)
             if go_backwards is not None:
                 config["config"]["go_backwards"] = go_backwards
             if dtype is not None:
                 config["config"]["dtype"] = self.dtype
-            return deserialize(config)
+            return _deserialize(config)
 
         self.forward_layer = copy("forward_")
         if backward_layer is None:
@@ -189,20 +194,18 @@ class Bidirectional(Layer):
         self.reset_state()
 
     def get_config(self):
-        from lamina.layers import serialize
         return {**super().get_config(), "merge_mode": self.merge_mode,
-                "layer": serialize(self.forward_layer),
-                "backward_layer": serialize(self.backward_layer)}
+                "layer": _serialize(self.forward_layer),
+                "backward_layer": _serialize(self.backward_layer)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.layers import deserialize
         config = dict(config)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
-        config["layer"] = deserialize(config["layer"], custom_objects=custom_objects)
+        config["layer"] = _deserialize(config["layer"], custom_objects=custom_objects)
         if config.get("backward_layer") is not None:
-            config["backward_layer"] = deserialize(config["backward_layer"],
+            config["backward_layer"] = _deserialize(config["backward_layer"],
                                                    custom_objects=custom_objects)
         return cls(**config)
 
@@ -259,14 +262,12 @@ class TimeDistributed(Layer):
         return  # the wrapped layer checks each timestep's shape
 
     def get_config(self):
-        from lamina.layers import serialize
-        return {**super().get_config(), "layer": serialize(self.layer)}
+        return {**super().get_config(), "layer": _serialize(self.layer)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.layers import deserialize
         config = dict(config)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
-        config["layer"] = deserialize(config["layer"], custom_objects=custom_objects)
+        config["layer"] = _deserialize(config["layer"], custom_objects=custom_objects)
         return cls(**config)

@@ -21,6 +21,7 @@ import inspect
 
 from lamina.autodiff.tensor import Tensor  # noqa: F401 - importable here, as before
 from lamina.backend import floatx  # noqa: F401 - importable here, as before
+from lamina.losses import loss as _loss_module
 from lamina.losses.loss import (  # noqa: F401 - the base and its helpers, as before
     Loss,
     LossFunctionWrapper,
@@ -172,3 +173,7 @@ def resolve(identifier):
         return obj
     name = identifier if isinstance(identifier, str) else getattr(obj, "__name__", None)
     return LossFunctionWrapper(obj, name=name)
+
+
+# the wrapper's config looks functions up by name through these (see loss.CODEC)
+_loss_module.CODEC.update(serialize=serialize, deserialize=deserialize)

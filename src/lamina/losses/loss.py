@@ -234,6 +234,11 @@ def _raw(x):
 _POINTWISE_MEANS = {}
 
 
+# Looking a loss up by name needs every family, so the package (lamina.losses) fills this
+# once they are all loaded; importing the package from here would be a cycle.
+CODEC = {"serialize": None, "deserialize": None}
+
+
 class LossFunctionWrapper(Loss):
     """A ``Loss`` around a function ``fn(y_true, y_pred, **kwargs)`` -> per-sample losses.
 
@@ -274,19 +279,16 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
-        # the lookup by name needs every family, so it lives in the package (loaded by now)
-        from lamina.losses import serialize
         config = super().get_config()
-        config["fn"] = serialize(self.fn)
+        config["fn"] = CODEC["serialize"](self.fn)
         config.update(self._fn_kwargs)
         return config
 
     @classmethod
     def from_config(cls, config):
-        from lamina.losses import deserialize
         config = dict(config)
         if "fn" in config:
-            config["fn"] = deserialize(config["fn"])
+            config["fn"] = CODEC["deserialize"](config["fn"])
         return cls(**config)
 
     def __repr__(self):

@@ -20,6 +20,7 @@ import inspect
 from lamina.autodiff.tensor import Tensor, no_grad  # noqa: F401 - importable here, as before
 from lamina.backend import epsilon, floatx  # noqa: F401 - importable here, as before
 from lamina.losses.loss import _snake, squeeze_or_expand_to_same_rank  # noqa: F401
+from lamina.metrics import metric as _metric_module
 from lamina.metrics.accuracy_metrics import (
     Accuracy,
     BinaryAccuracy,
@@ -201,3 +202,7 @@ def deserialize(config, custom_objects=None):
         return _function(config["config"], custom_objects)
     cls = _lookup(config["class_name"], custom_objects)
     return cls.from_config(config.get("config") or {})
+
+
+# MeanMetricWrapper.from_config looks functions up by name through this
+_metric_module.FUNCTION_BY_NAME[0] = _function

@@ -185,6 +185,11 @@ class Sum(Metric):
         return self.total
 
 
+# Looking a metric function up by name needs every family, so the package (lamina.metrics)
+# sets this once they are all loaded; importing the package from here would be a cycle.
+FUNCTION_BY_NAME = [None]
+
+
 class MeanMetricWrapper(Mean):
     """The mean of ``fn(y_true, y_pred, **kwargs)`` (per-sample values) over all samples seen.
 
@@ -220,11 +225,9 @@ class MeanMetricWrapper(Mean):
 
     @classmethod
     def from_config(cls, config):
-        # the lookup by name needs every family, so it lives in the package (loaded by now)
-        from lamina.metrics import _function
         config = dict(config)
         if isinstance(config.get("fn"), str):
-            config["fn"] = _function(config["fn"])
+            config["fn"] = FUNCTION_BY_NAME[0](config["fn"])
         return cls(**config)
 
 

@@ -2,6 +2,8 @@
 
 Activations run the same kernels as the activation layers; the cross-entropies are Keras's
 backend functions (no reduction over the batch), computed by lamina's fused loss ops.
+``logsumexp``, ``top_k`` and ``in_top_k`` are Keras math ops (``keras_math``); this module
+has always served them too, so it still does.
 
 >>> from lamina import ops
 >>> ops.one_hot([0, 2], 3)
@@ -17,7 +19,9 @@ from lamina.ops import activations as A
 from lamina.ops import losses as fused
 from lamina.ops import math as M
 from lamina.ops import nn as N
-from lamina.ops.keras_ops import _const, _d, _ft, _np_dtype, _t, norm, rsqrt, take_along_axis
+from lamina.ops.keras_core import _const, _d, _ft, _np_dtype
+from lamina.ops.keras_linalg import norm
+from lamina.ops.keras_math import in_top_k, logsumexp, rsqrt, top_k
 
 # --- activations ------------------------------------------------------------------------------
 
@@ -86,28 +90,6 @@ def log_softmax(x, axis=-1):
 
 
 swish, hard_swish = silu, hard_silu
-
-
-class LogSumExp(Function):
-    def forward(self, a):
-        m = np.max(a, axis=self.axis, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
-        self.a = a
-        self.out = m + np.log(np.sum(np.exp(a - m), axis=self.axis, keepdims=True))
-        return self.out if self.keepdims else np.squeeze(self.out, self.axis)
-
-    def backward(self, g):
-        if not self.keepdims:
-            g = np.expand_dims(g, self.axis)
-        return g * np.exp(self.a - self.out)
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) over ``axis``, without overflow; its gradient is softmax."""
-    x = _ft(x)
-    axes = tuple(range(x.ndim)) if axis is None else \
-        tuple(a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis))
-    return LogSumExp.apply(x, axis=axes, keepdims=keepdims)
 
 
 # --- encodings -------------------------------------------------------------------------------
@@ -238,27 +220,6 @@ def normalize(x, axis=-1, order=2, epsilon=None):  # noqa: A002
         inv = rsqrt(M.sum(M.square(x), axis=axis, keepdims=True))
         return M.multiply(x, M.minimum(inv, 1.0 / eps))
     return M.divide(x, M.maximum(norm(x, ord=order, axis=axis, keepdims=True), eps))
-
-
-
-def top_k(x, k, sorted=True):  # noqa: A002 - Keras's argument name
-    """(values, indices) of the ``k`` largest entries along the last axis, largest first
-    (lower index first on ties); the values are differentiable.
-
-    >>> top_k([[1.0, 3.0, 2.0]], 2)[1]
-    Tensor([[1 2]])
-    """
-    x = _t(x)
-    idx = np.argsort(-x.data, axis=-1, kind="stable")[..., :k]
-    return take_along_axis(x, idx, axis=-1), _const(idx.astype(np.int32))
-
-
-def in_top_k(targets, predictions, k):
-    """Whether each target class is among the ``k`` highest predictions of its row."""
-    p = _d(predictions)
-    t = _d(targets).astype(np.intp).reshape(-1)
-    score = np.take_along_axis(p, t[:, None], axis=-1)
-    return _const((p > score).sum(axis=-1) < k)
 
 
 __all__ = [

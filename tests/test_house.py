@@ -13,15 +13,12 @@ import import_graph  # noqa: E402
 MAX_LINES = 800
 
 
-# the re-lay (issue 10) removes these; strict, so the markers go once it lands
-@pytest.mark.xfail(strict=True, reason="re-lay in progress")
 def test_no_import_cycle():
     found = import_graph.cycles(import_graph.import_graph(ROOT / "src"))
     assert not found, "import cycles (run tools/import_graph.py --edges):\n" + "\n".join(
         ", ".join(c) for c in found)
 
 
-@pytest.mark.xfail(strict=True, reason="re-lay in progress")
 def test_no_module_over_800_lines():
     long = {str(p.relative_to(ROOT)): n for p in sorted((ROOT / "src" / "lamina").rglob("*.py"))
             if (n := len(p.read_text().splitlines())) > MAX_LINES}

@@ -41,6 +41,17 @@ def scoped_safe_mode():
     return stack[-1] if stack else None
 
 
+def unknown_name(kind, name, valid):
+    """The error for a name that is none of ``valid``: it names the close matches."""
+    import difflib
+    valid = sorted(set(valid))
+    close = difflib.get_close_matches(str(name), valid, n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return ValueError(f"Unknown {kind} {name!r}.{hint} Valid names: {', '.join(valid)} (or "
+                      "pass your own in custom_objects / register it with "
+                      "@lamina.saving.register_keras_serializable())")
+
+
 def refusal(what):
     """The error for code stored in a file while ``safe_mode`` is on."""
     return ValueError(
@@ -109,8 +120,10 @@ def deserialize_callable(config, safe_mode=None, custom_objects=None):
     return scope[bare]
 
 
-def find_function(name, entry=None, custom_objects=None):
-    """A function stored under ``name`` without running anything from the file, or None."""
+def find_function(name, entry=None, custom_objects=None, builtins=True):
+    """A function stored under ``name`` without running anything from the file, or None:
+    given in ``custom_objects``, a scope or the registry, else (``builtins``) lamina's own
+    activation or loss function of that name when the entry names no user module."""
     from lamina.utils.object_registration import builtin_function, get_registered_object
     entry = entry or {}
     found = get_registered_object(name, custom_objects)
@@ -120,7 +133,7 @@ def find_function(name, entry=None, custom_objects=None):
     if found is None and registered not in (None, "function"):
         found = get_registered_object(registered, custom_objects)
     module = entry.get("module")
-    if found is None and (module in (None, "builtins") or str(module).startswith(
+    if found is None and builtins and (module in (None, "builtins") or str(module).startswith(
             ("keras.", "lamina.")) or module in ("keras", "lamina")):
         found = builtin_function(name)
     return found

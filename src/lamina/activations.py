@@ -65,25 +65,58 @@ ALL["swish"] = silu
 
 
 def get(identifier):
-    """An activation function from a name, a function, or None (linear)."""
+    """An activation function from a name, a config entry, a function, or None (linear).
+
+    A name that is neither lamina's nor registered (``register_keras_serializable``,
+    ``custom_objects``) raises a ``ValueError`` naming its close matches; code stored in a
+    config (a Keras marshalled lambda, a function by its source) is refused in safe mode.
+    """
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        fn = ALL.get(identifier.lower())
-        if fn is None:
-            raise ValueError(f"Unknown activation {identifier!r}. "
-                             f"Valid names: {', '.join(sorted(ALL))}")
-        return fn
+        return _by_name(identifier)
     if isinstance(identifier, dict):
-        if identifier.get("class_name") == "function":
-            from lamina.utils.serialization import deserialize_callable
-            return deserialize_callable(identifier)
-        config = identifier.get("config")
-        return get(config.get("name") if isinstance(config, dict) else config)
+        return _from_entry(identifier)
     if callable(identifier):
         return identifier
     raise TypeError(f"Could not interpret activation {identifier!r}: expected a name "
                     f"(one of {', '.join(sorted(ALL))}) or a callable")
+
+
+def _by_name(name):
+    fn = ALL.get(name.lower())
+    if fn is None:
+        from lamina.utils.serialization import find_function
+        fn = find_function(name, builtins=False)  # a user's, registered or in a scope
+    if fn is None:
+        from lamina.utils.serialization import unknown_name
+        raise unknown_name("activation", name, ALL)
+    return fn
+
+
+def _from_entry(entry):
+    from lamina.utils.object_registration import get_registered_object
+    from lamina.utils.serialization import deserialize_callable, find_function
+    name, config = entry.get("class_name"), entry.get("config")
+    if name == "__lambda__":
+        return deserialize_callable(entry)  # refused in safe mode; runs otherwise
+    if name == "function":
+        module = entry.get("module")
+        if (find_function(str(config), entry) is None and not entry.get("source")
+                and (module in (None, "builtins") or str(module).startswith("keras"))):
+            return _by_name(str(config))  # nothing to rebuild: an unknown name
+        return deserialize_callable(entry)
+    custom = (get_registered_object(entry.get("registered_name"))
+              or get_registered_object(name))
+    if isinstance(custom, type) and hasattr(custom, "from_config"):
+        return custom.from_config(dict(config or {}))  # a registered activation class
+    if custom is not None and callable(custom):
+        return custom
+    inner = config.get("name") if isinstance(config, dict) else config
+    if isinstance(inner, str):  # older entries: {"config": "relu"} or {"config": {"name": ...}}
+        return _by_name(inner)
+    from lamina.utils.serialization import unknown_name
+    raise unknown_name("activation", name, ALL)
 
 
 def serialize(activation):

@@ -118,8 +118,8 @@ class _Catalog:
             return custom_objects[name]
         if name in self.names:
             return self.names[name]
-        raise ValueError(f"Unknown {self.kind} {name!r}. Valid names: "
-                         f"{', '.join(sorted(self.names))}")
+        from lamina.utils.serialization import unknown_name
+        raise unknown_name(self.kind, name, self.names)
 
     def serialize(self, obj):
         if obj is None:
@@ -142,9 +142,9 @@ class _Catalog:
             raise ValueError(f"{self.kind} deserialize: expected a name or a dict with "
                              f"'class_name' and 'config', got {config!r}")
         name, inner = config["class_name"], config.get("config") or {}
-        if name == "function":  # a user's function: found in custom_objects, never run from text
+        if name in ("function", "__lambda__"):  # code runs only where safe_mode is off
             from lamina.utils.serialization import deserialize_callable
-            return deserialize_callable(config, safe_mode=True, custom_objects=custom_objects)
+            return deserialize_callable(config, custom_objects=custom_objects)
         registered = config.get("registered_name")
         if custom_objects and registered in custom_objects:  # a user's class, saved by Keras 3
             name = registered

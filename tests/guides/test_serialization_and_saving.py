@@ -25,12 +25,6 @@ def clean_registry():
     keras.saving.get_custom_objects().update(saved)
 
 
-REGISTERED_FN_GAP = ("a function registered with register_keras_serializable(package=, name=) "
-                     "is saved under its bare name (config 'custom_fn', registered_name "
-                     "'function'), so load_model refuses it under safe_mode instead of finding "
-                     "'my_package>custom_fn' in the registry")
-
-
 def get_simple_model():
     inputs = keras.Input(shape=(32,))
     outputs = keras.layers.Dense(1)(inputs)
@@ -54,7 +48,6 @@ def test_saving_and_loading_a_model():
     assert reconstructed_model.optimizer.iterations == model.optimizer.iterations
 
 
-@pytest.mark.xfail(strict=True, reason="keras.models.save_model missing (only model.save)")
 def test_save_model_function_is_model_save():
     model = get_simple_model()
     keras.models.save_model(model, "my_model.keras")
@@ -97,7 +90,6 @@ def train_model(model):
     return model
 
 
-@pytest.mark.xfail(strict=True, reason=REGISTERED_FN_GAP)
 def test_registering_custom_objects(clean_registry):
     keras.saving.get_custom_objects().clear()
     CustomLayer, custom_fn, get_model = _custom_model_parts()
@@ -191,8 +183,6 @@ def test_to_json_and_model_from_json():
     assert new_model.to_json() == json_config
 
 
-@pytest.mark.xfail(strict=True, reason="keras.saving.serialize_keras_object / "
-                   "deserialize_keras_object missing")
 def test_arbitrary_object_serialization():
     my_reg = keras.regularizers.L1(0.005)
     config = keras.saving.serialize_keras_object(my_reg)
@@ -405,8 +395,6 @@ def _custom_model_class():
     return CustomModel
 
 
-@pytest.mark.xfail(strict=True, reason="Model.get_config/save fails when a custom get_config "
-                   "returns Keras objects (CustomModel's first_layer/second_layer)")
 def test_from_config_override_for_nested_layers(clean_registry):
     MyDense = _my_dense_class()
     CustomModel = _custom_model_class()

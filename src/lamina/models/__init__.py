@@ -3,6 +3,7 @@ from lamina.models.cloning import clone_model
 from lamina.models.functional import Functional
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
+from lamina.saving.saving_api import save_model  # noqa: F401  (keras.models.save_model)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

@@ -21,8 +21,11 @@ from lamina.saving.saving_api import (
     save_weights,
 )
 from lamina.saving.serialization import deserialize_layer, serialize_layer
+from lamina.utils.serialization_lib import deserialize_keras_object, serialize_keras_object
 
-__all__ = ["CustomObjectScope", "custom_object_scope", "deserialize_layer",
+__all__ = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object",
+           "deserialize_layer",
            "get_custom_objects", "get_registered_name", "get_registered_object",
            "load_model", "load_weights", "model_from_json", "model_to_json",
-           "register_keras_serializable", "save_model", "save_weights", "serialize_layer"]
+           "register_keras_serializable", "save_model", "save_weights", "serialize_keras_object",
+           "serialize_layer"]

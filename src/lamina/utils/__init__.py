@@ -1,4 +1,16 @@
 """Small utilities shared across lamina."""
+from lamina.utils.object_registration import (  # noqa: F401  (keras.utils's names)
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from lamina.utils.serialization_lib import (  # noqa: F401
+    deserialize_keras_object,
+    serialize_keras_object,
+)
 
 
 def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,

@@ -17,16 +17,19 @@ name), and models are recognised through it, never by importing the floors above
 >>> deserialize_layer(entry).units
 3
 """
+import importlib
 import inspect
+import types
 
 from lamina.utils.object_registration import (
     builtin_class,
+    builtin_function,
     get_registered_name,
     get_registered_object,
     is_builtin_class,
     is_instance_of_builtin,
 )
-from lamina.utils.serialization import in_safe_mode, safe_mode_scope
+from lamina.utils.serialization import in_safe_mode, safe_mode_scope, serialize_callable
 
 # Keys Keras writes that change nothing in lamina whatever their value.
 _HARMLESS_KEYS = {
@@ -67,7 +70,7 @@ def serialize_layer(layer, build_config=True):
     builtin = is_builtin_class(cls)
     config = (sequential_config(layer) if is_instance_of_builtin(layer, "Sequential")
               else layer.get_config())
-    config = dict(config)
+    config = dict(config) if builtin else serialize_nested(config, f"{cls.__name__}.get_config()")
     config.pop("batch_input_shape", None)  # Keras 3 layers refuse it; the Input carries it
     if builtin and cls.__name__ in _NO_TRAINABLE_ARG and config.get("trainable", True):
         config.pop("trainable", None)
@@ -82,6 +85,67 @@ def serialize_layer(layer, build_config=True):
     if shape is not None:
         entry["build_config"] = {"input_shape": _listify(shape)}
     return entry
+
+
+# Keras's public modules of lamina's families of objects (besides layers and models)
+FAMILIES = ("initializers", "regularizers", "constraints", "optimizers.schedules",
+            "optimizers", "losses", "metrics", "activations")
+
+
+def family_of(cls):
+    """The family ("regularizers", ...) whose public namespace holds lamina's class ``cls``,
+    or None (a user's class, or one lamina does not export)."""
+    module = getattr(cls, "__module__", "") or ""
+    if not module.startswith("lamina."):
+        return None
+    for family in FAMILIES:
+        if module == f"lamina.{family}" or module.startswith(f"lamina.{family}."):
+            mod = importlib.import_module(f"lamina.{family}")
+            return family if getattr(mod, cls.__name__, None) is cls else None
+    return None
+
+
+def serialize_nested(value, where="a config"):
+    """``value`` (a config, a list, one object) with every lamina object in it as its Keras 3
+    entry: layers, initializers, regularizers, constraints, optimizers, losses, metrics,
+    functions and users' classes with ``get_config``. Plain values, NumPy values and
+    already-serialized entries are kept as they are."""
+    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+        return value
+    if isinstance(value, dict):
+        return {k: serialize_nested(v, where) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        out = [serialize_nested(v, where) for v in value]
+        return tuple(out) if isinstance(value, tuple) else out
+    if type(value).__module__ == "numpy":
+        return value
+    return serialize_object(value, where)
+
+
+def serialize_object(obj, where="a config"):
+    """One object as Keras 3's ``{module, class_name, config, registered_name}`` entry."""
+    if is_instance_of_builtin(obj, "Layer"):
+        return serialize_layer(obj)
+    cls = type(obj)
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)) or (
+            callable(obj) and not hasattr(obj, "get_config") and hasattr(obj, "__name__")):
+        name = getattr(obj, "__name__", None)
+        if builtin_function(name) is obj:  # lamina's own: by name, as Keras 3 writes it
+            return {"module": "builtins", "class_name": "function", "config": name,
+                    "registered_name": "function"}
+        return serialize_callable(obj)
+    if not hasattr(obj, "get_config"):
+        raise TypeError(f"Cannot serialize {obj!r} (a {cls.__name__}) in {where}: to be "
+                        "serializable, an object must implement get_config()")
+    family = family_of(cls)
+    if family is not None:
+        return importlib.import_module(f"lamina.{family}").serialize(obj)
+    config = obj.get_config()
+    if not isinstance(config, dict):
+        raise TypeError(f"{cls.__name__}.get_config() must return a dict, got {config!r}")
+    return {"module": cls.__module__, "class_name": cls.__name__,
+            "config": serialize_nested(config, f"{cls.__name__}.get_config()"),
+            "registered_name": get_registered_name(cls)}
 
 
 def sequential_config(model):
@@ -215,6 +279,8 @@ def _normalize_object(entry, custom_objects):
         else entry.get("config")
     custom = (get_registered_object(entry.get("registered_name"), custom_objects)
               or get_registered_object(name, custom_objects))
+    if isinstance(custom, type) and issubclass(custom, builtin_class("Layer")):
+        return deserialize_layer(entry, custom_objects)  # a user's layer nested in a config
     if custom is not None and isinstance(custom, type) and hasattr(custom, "from_config"):
         return custom.from_config(inner or {})
     if isinstance(inner, dict):

@@ -12,10 +12,19 @@ modules by name first (``_BUILTIN_MODULES``), as Keras's object lookup does.
 """
 import contextlib
 import importlib
+import threading
 
 _GLOBAL_CUSTOM_OBJECTS = {}   # registered name ("package>name") -> class or function
 _GLOBAL_CUSTOM_NAMES = {}     # class or function -> registered name
-_SCOPES = []                  # dicts of custom objects from active custom_object_scope()s
+_STATE = threading.local()    # .scopes: this thread's active custom_object_scope() dicts
+
+
+def _scopes():
+    """This thread's custom object scopes (as in Keras, a scope is seen by its own thread)."""
+    scopes = getattr(_STATE, "scopes", None)
+    if scopes is None:
+        scopes = _STATE.scopes = []
+    return scopes
 
 
 def register_keras_serializable(package="Custom", name=None):
@@ -57,7 +66,7 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
     """
     if name is None:
         return None
-    for table in (custom_objects or {}, *reversed(_SCOPES), _GLOBAL_CUSTOM_OBJECTS,
+    for table in (custom_objects or {}, *reversed(_scopes()), _GLOBAL_CUSTOM_OBJECTS,
                   module_objects or {}):
         if name in table:
             return table[name]
@@ -68,7 +77,7 @@ def custom_objects_in_scope():
     """All custom objects currently given by scopes and registration, as one dict."""
     out = dict(_GLOBAL_CUSTOM_OBJECTS)
     out.update({key.split(">", 1)[-1]: obj for key, obj in _GLOBAL_CUSTOM_OBJECTS.items()})
-    for scope in _SCOPES:
+    for scope in _scopes():
         out.update(scope)
     return out
 
@@ -80,11 +89,12 @@ def custom_object_scope(custom_objects):
     >>> with custom_object_scope({"Scale": Scale}):
     ...     model = lamina.models.load_model("m.keras")
     """
-    _SCOPES.append(dict(custom_objects or {}))
+    scopes = _scopes()
+    scopes.append(dict(custom_objects or {}))
     try:
         yield
     finally:
-        _SCOPES.pop()
+        scopes.pop()
 
 
 CustomObjectScope = custom_object_scope
@@ -113,6 +123,22 @@ def builtin_classes():
 def builtin_class(name):
     """lamina's built-in class stored under ``name`` ("Dense", "Sequential"), or None."""
     return builtin_classes().get(name) if isinstance(name, str) else None
+
+
+# lamina's own functions a config may name with module "builtins" (how Keras 3 writes any
+# function): activations, then loss functions. Tables read by name, as above.
+_BUILTIN_FUNCTION_TABLES = (("lamina.activations", "ALL"), ("lamina.losses", "ALL_OBJECTS_DICT"))
+
+
+def builtin_function(name):
+    """lamina's own activation or loss function called ``name`` ("relu", "mse"), or None."""
+    if not isinstance(name, str):
+        return None
+    for module, table in _BUILTIN_FUNCTION_TABLES:
+        obj = getattr(importlib.import_module(module), table, {}).get(name)
+        if obj is not None and not isinstance(obj, type) and callable(obj):
+            return obj
+    return None
 
 
 def is_builtin_class(cls):

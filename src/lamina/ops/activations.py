@@ -4,6 +4,7 @@ Each kernel is an object with ``forward(x) -> y`` and ``backward(x, y, g) -> dL/
 The same kernel serves the standalone activation op and the fused dense op,
 so an activation's math is written once.
 """
+import functools
 import math
 
 import numpy as np
@@ -11,6 +12,12 @@ import numpy as np
 from lamina.autodiff.tensor import Function
 
 _erf = np.frompyfunc(math.erf, 1, 1)
+
+
+@functools.lru_cache(maxsize=None)
+def _exp_cap(dtype):
+    """The largest whole z for which exp(z) is finite in ``dtype``."""
+    return np.dtype(dtype).type(math.floor(math.log(np.finfo(dtype).max)))
 
 
 def erf(x):
@@ -96,11 +103,14 @@ class Sigmoid(Kernel):
     saves_logits = True
 
     def forward(self, x):
-        # 1/(1+exp(-x)) = (1 + tanh(x/2)) / 2: no overflow for any x, and three array passes
-        y = np.multiply(x, x.dtype.type(0.5))
-        np.tanh(y, out=y)
-        y *= x.dtype.type(0.5)
-        y += x.dtype.type(0.5)
+        # 1 / (1 + exp(-x)) keeps every digit for large negative x, where the shorter
+        # (1 + tanh(x/2)) / 2 rounds to 0 in float32 (sigmoid(-20) is 2.06e-9). -x is capped
+        # where exp would overflow; the true value there is below the smallest normal float.
+        y = np.negative(x)
+        np.minimum(y, _exp_cap(x.dtype), out=y)
+        np.exp(y, out=y)
+        y += x.dtype.type(1)
+        np.reciprocal(y, out=y)
         return y
 
     def backward(self, x, y, g):

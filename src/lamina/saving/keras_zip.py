@@ -22,12 +22,13 @@ import zlib
 import h5py
 
 from lamina.saving import serialization, weights_h5
-from lamina.saving.file_io import atomic_path, corrupted
+from lamina.saving.file_io import H5Source, atomic_path, corrupted
 
 KERAS_VERSION = "3.15.1"  # the Keras 3 release whose format these files follow
 CONFIG, METADATA, WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
 _MAX_JSON_BYTES = 256 << 20
 _MAX_EXPANSION = 100  # a deflated member this many times larger than on disk is a bomb
+_BOMB_FLOOR = 32 << 20  # ... once it is this large (smaller ones cost little to read)
 
 
 def _metadata():
@@ -83,10 +84,12 @@ def read_members(filepath):
                 limit = _MAX_JSON_BYTES if info.filename.endswith(".json") else None
                 if (limit and info.file_size > limit) or (
                         info.compress_type != zipfile.ZIP_STORED
-                        and info.file_size > (256 << 20)
+                        and info.file_size > _BOMB_FLOOR
                         and info.file_size > _MAX_EXPANSION * max(info.compress_size, 1)):
                     raise ValueError(f"'{filepath}': the member {info.filename} is "
-                                     f"suspiciously large ({info.file_size} bytes); refusing")
+                                     f"suspiciously large ({info.file_size} bytes from "
+                                     f"{info.compress_size}); refusing")
+                # zipfile stops at the declared size and checks the member's CRC-32
                 out[info.filename] = zf.read(info)
             return out
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
@@ -104,18 +107,18 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                              f"{name} (found: {sorted(members) or 'nothing'})")
     try:
         config = json.loads(members[CONFIG])
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise corrupted(filepath, "a .keras file (config.json)", e) from e
-    model = serialization.deserialize_layer(config, custom_objects, safe_mode=safe_mode,
-                                            build=True)
-    if compile and config.get("compile_config"):
-        serialization.compile_from_config(model, config["compile_config"], custom_objects)
+    if not isinstance(config, dict):
+        raise ValueError(f"'{filepath}': config.json holds a {type(config).__name__}, not "
+                         "a model's config (a JSON object)")
     with open_h5_bytes(members[WEIGHTS], filepath) as f:
-        try:
-            weights_h5.load_weights_from_h5(model, f, include_optimizer=compile,
-                                            filename=os.fspath(filepath))
-        except (OSError, KeyError) as e:
-            raise corrupted(filepath, "a .keras file (model.weights.h5)", e) from e
+        source = H5Source(f, filepath, size=len(members[WEIGHTS]))  # refuse before building
+        model = serialization.deserialize_layer(config, custom_objects, safe_mode=safe_mode,
+                                                build=True)
+        if compile and config.get("compile_config"):
+            serialization.compile_from_config(model, config["compile_config"], custom_objects)
+        weights_h5.load_weights_from_h5(model, source, include_optimizer=compile)
     return model
 
 
@@ -132,8 +135,5 @@ def load_weights(model, filepath, skip_mismatch=False):
     if WEIGHTS not in members:
         raise ValueError(f"'{filepath}' holds no {WEIGHTS}")
     with open_h5_bytes(members[WEIGHTS], filepath) as f:
-        try:
-            weights_h5.load_weights_from_h5(model, f, skip_mismatch=skip_mismatch,
-                                            filename=os.fspath(filepath))
-        except (OSError, KeyError) as e:
-            raise corrupted(filepath, "a .keras file (model.weights.h5)", e) from e
+        source = H5Source(f, filepath, size=len(members[WEIGHTS]))
+        weights_h5.load_weights_from_h5(model, source, skip_mismatch=skip_mismatch)

@@ -14,13 +14,14 @@ Loading matches layers in order (those with weights) or, with ``by_name=True``, 
 Keras's published ImageNet weight files are weights-only files of this kind.
 """
 import json
+import os
 import warnings
 
 import h5py
 import numpy as np
 
 from lamina.saving import serialization
-from lamina.saving.file_io import atomic_path, corrupted
+from lamina.saving.file_io import H5Source, atomic_path, corrupted, stamp_checksum
 
 
 def legacy_weights(layer):
@@ -97,12 +98,14 @@ def save_model_to_h5(model, filepath, include_optimizer=True):
             f.attrs["training_config"] = json.dumps(training,
                                                     default=serialization.json_default)
         save_weights_to_group(model, f.create_group("model_weights"))
+        stamp_checksum(f)
 
 
 def save_weights_to_h5(model, filepath):
     """A weights-only file in Keras 2's layout."""
     with atomic_path(filepath) as tmp, h5py.File(tmp, "w") as f:
         save_weights_to_group(model, f)
+        stamp_checksum(f)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -111,21 +114,26 @@ def is_legacy_weights(f):
     return "layer_names" in f.attrs or "layer_names0" in f.attrs or "model_weights" in f
 
 
-def saved_layers(group):
-    """[(layer name, [arrays])] in the file's order."""
+def saved_layers(group, source):
+    """[(layer name, [(path, dataset)])] in the file's order; nothing read yet."""
     out = []
     for name in _names_attr(group, "layer_names"):
-        g = group[name]
+        g = source.child(group, name)
         names = _names_attr(g, "weight_names")
-        out.append((name, [np.asarray(g[n]) for n in names]))
+        base = g.name.strip("/")
+        out.append((name, [(f"{base}/{n}", source.dataset(g, n, f"{base}/{n}"))
+                           for n in names]))
     return out
 
 
-def load_weights_from_group(model, group, by_name=False, skip_mismatch=False, filename=None):
+def load_weights_from_group(model, group, by_name=False, skip_mismatch=False, filename=None,
+                            source=None):
     """Assign weights saved in Keras 2's layout: layer by layer in order (those that have
-    weights), or by layer name."""
-    where = f" in '{filename}'" if filename else ""
-    saved = saved_layers(group)
+    weights), or by layer name. Shapes are compared with what the file declares before
+    anything is read."""
+    source = source or H5Source(group.file, filename or group.file.filename)
+    where = f" in '{source.filename}'"
+    saved = saved_layers(group, source)
     layers = [layer for layer in _model_layers(model) if legacy_weights(layer)]
     pairs = []
     if by_name:
@@ -140,24 +148,26 @@ def load_weights_from_group(model, group, by_name=False, skip_mismatch=False, fi
                 f"({[n for n, _ in saved][:8]}...). Load by_name=True to match layers by name.")
         pairs = [(layer, w) for layer, (_, w) in zip(layers, saved)]
     pending = []
-    for layer, values in pairs:
+    for layer, datasets in pairs:
         variables = legacy_weights(layer)
         problem = None
-        if len(values) != len(variables):
+        if len(datasets) != len(variables):
             problem = (f"Layer '{layer.name}' ({type(layer).__name__}) expects "
-                       f"{len(variables)} weights, but the saved layer has {len(values)}{where}")
+                       f"{len(variables)} weights, but the saved layer has "
+                       f"{len(datasets)}{where}")
         else:
-            for var, value in zip(variables, values):
-                if tuple(var.shape) != value.shape:
+            for var, (path, ds) in zip(variables, datasets):
+                if tuple(var.shape) != ds.shape:
                     problem = (f"Layer '{layer.name}': weight '{var.name}' has shape "
-                               f"{tuple(var.shape)}, the saved weight {value.shape}{where}")
+                               f"{tuple(var.shape)}, the saved weight '{path}' {ds.shape}"
+                               f"{where}")
                     break
         if problem:
             if skip_mismatch:
                 warnings.warn(problem + "; skipped (skip_mismatch=True)", stacklevel=3)
                 continue
             raise ValueError(problem)
-        pending.append((variables, values))
+        pending.append((variables, [source.read(ds, path) for path, ds in datasets]))
     for variables, values in pending:
         for var, value in zip(variables, values):
             var.assign(value.astype(var.data.dtype, copy=False))
@@ -179,17 +189,15 @@ def load_model_from_h5(filepath, custom_objects=None, compile=True, safe_mode=Tr
     except OSError as e:
         raise corrupted(filepath, "an HDF5 model file", e) from e
     with f:
+        source = H5Source(f, filepath, size=os.path.getsize(filepath))
         config = _json_attr(f, "model_config")
         if config is None:
             raise ValueError(f"'{filepath}' holds no model config (it may be a weights-only "
                              "file: build the model, then call model.load_weights(path))")
         model = serialization.deserialize_layer(keras2_to_keras3(config), custom_objects,
                                                 safe_mode=safe_mode, build=True)
-        try:
-            load_weights_from_group(model, f["model_weights"] if "model_weights" in f else f,
-                                    filename=str(filepath))
-        except (OSError, KeyError) as e:
-            raise corrupted(filepath, "an HDF5 model file", e) from e
+        group = source.group("model_weights") if "model_weights" in f else f
+        load_weights_from_group(model, group if group is not None else f, source=source)
         training = _json_attr(f, "training_config")
         if compile and training:
             try:

@@ -18,7 +18,13 @@ import zipfile
 import h5py
 
 from lamina.saving import keras_zip, legacy_h5, serialization, weights_h5
-from lamina.saving.file_io import atomic_path, check_overwrite, corrupted
+from lamina.saving.file_io import (
+    H5Source,
+    atomic_path,
+    check_overwrite,
+    corrupted,
+    reading,
+)
 
 _H5 = (".h5", ".hdf5")
 
@@ -52,12 +58,12 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No file or folder found at '{filepath}'")
     from lamina.saving.object_registration import custom_object_scope
-    with custom_object_scope(custom_objects):
+    with reading(filepath, "a model file"), custom_object_scope(custom_objects):
         if os.path.isdir(filepath) or zipfile.is_zipfile(filepath):
             return keras_zip.load_model(filepath, custom_objects, compile, safe_mode)
         if h5py.is_hdf5(filepath):
             return legacy_h5.load_model_from_h5(filepath, custom_objects, compile, safe_mode)
-    raise _unknown(filepath)
+        raise _unknown(filepath)
 
 
 def _unknown(filepath):
@@ -90,6 +96,11 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False):
         raise ValueError(f"load_weights: model '{model.name}' has no weights yet (it is not "
                          "built); give the first layer an input shape, call the model on "
                          "data, or call model.build(input_shape) first")
+    with reading(filepath, "a weights file"):
+        _load_weights(model, filepath, skip_mismatch, by_name)
+
+
+def _load_weights(model, filepath, skip_mismatch, by_name):
     if os.path.isdir(filepath) or zipfile.is_zipfile(filepath):
         if by_name:
             raise ValueError("load_weights: by_name=True is for Keras 2's .h5 weights files")
@@ -102,23 +113,16 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False):
     except OSError as e:
         raise corrupted(filepath, "an HDF5 weights file", e) from e
     with f:
+        source = H5Source(f, filepath, size=os.path.getsize(filepath))
         if legacy_h5.is_legacy_weights(f):
-            group = f["model_weights"] if "model_weights" in f else f
-            try:
-                legacy_h5.load_weights_from_group(model, group, by_name=by_name,
-                                                  skip_mismatch=skip_mismatch,
-                                                  filename=filepath)
-            except (OSError, KeyError) as e:
-                raise corrupted(filepath, "a Keras 2 weights file", e) from e
+            group = source.group("model_weights") if "model_weights" in f else f
+            legacy_h5.load_weights_from_group(model, group, by_name=by_name,
+                                              skip_mismatch=skip_mismatch, source=source)
             return
         if by_name:
             raise ValueError(f"load_weights: '{filepath}' is in Keras 3's layout, which is "
                              "matched by structure; by_name=True is for Keras 2's files")
-        try:
-            weights_h5.load_weights_from_h5(model, f, skip_mismatch=skip_mismatch,
-                                            filename=filepath)
-        except (OSError, KeyError) as e:
-            raise corrupted(filepath, "a weights file", e) from e
+        weights_h5.load_weights_from_h5(model, source, skip_mismatch=skip_mismatch)
 
 
 def model_to_json(model, **kwargs):
@@ -130,7 +134,12 @@ def model_to_json(model, **kwargs):
 def model_from_json(json_string, custom_objects=None):
     """A model (new weights) from ``to_json``'s string, Keras 3's or Keras 2's."""
     from lamina.saving.object_registration import custom_object_scope
-    config = json.loads(json_string)
-    with custom_object_scope(custom_objects):
+    with reading("model_from_json", "a model's JSON config",
+                 subject="the string given to model_from_json"), \
+            custom_object_scope(custom_objects):
+        config = json.loads(json_string)
+        if not isinstance(config, dict):
+            raise ValueError(f"the JSON holds a {type(config).__name__}, not a model's "
+                             "config (a JSON object)")
         return serialization.deserialize_layer(legacy_h5.keras2_to_keras3(config),
                                                custom_objects, build=True)

@@ -20,6 +20,7 @@ import warnings
 
 import numpy as np
 
+from lamina.saving.file_io import H5Source, stamp_checksum
 from lamina.utils.object_registration import builtin_class
 
 
@@ -91,7 +92,8 @@ def walk(model):
 
 
 def save_weights_to_h5(model, h5, include_optimizer=True):
-    """Write the model's variables (and its optimizer's) into the open HDF5 file ``h5``."""
+    """Write the model's variables (and its optimizer's) into the open HDF5 file ``h5``,
+    then its checksum (``file_io.stamp_checksum``)."""
     for path, layer in walk(model):
         group = h5.require_group(f"{path}/vars" if path else "vars")
         group.attrs["name"] = layer.name
@@ -103,59 +105,78 @@ def save_weights_to_h5(model, h5, include_optimizer=True):
         group.attrs["name"] = getattr(opt, "name", "optimizer")
         for i, var in enumerate(optimizer_variables(opt)):
             group.create_dataset(str(i), data=np.asarray(var.data))
+    stamp_checksum(h5)
 
 
 def load_weights_from_h5(model, h5, skip_mismatch=False, include_optimizer=True,
                          filename=None):
-    """Assign the variables stored in ``h5`` (Keras 3's layout) to ``model``'s layers.
+    """Assign the variables stored in ``h5`` (Keras 3's layout; an open file or an
+    ``H5Source``) to ``model``'s layers.
 
     A layer missing from the file, or whose variables differ in number or shape, raises a
     ValueError naming it, unless ``skip_mismatch`` (then it warns and leaves it as is).
+    Shapes are compared with what the file declares before anything is read.
     """
-    where = f" in {filename}" if filename else ""
-    pending = []
+    source = h5 if isinstance(h5, H5Source) else H5Source(h5, filename or h5.filename)
+    where = f" in '{source.filename}'"
+    pending, used = [], set()
     for path, layer in walk(model):
         variables = own_variables(layer)
         key = f"{path}/vars" if path else "vars"
-        if key not in h5:
+        used.add(key)
+        group = source.group(key)
+        if group is None:
             if variables:
                 _mismatch(skip_mismatch, f"Layer '{layer.name}' ({type(layer).__name__}) has "
                           f"{len(variables)} variables but the file has no '{key}'{where}")
             continue
-        group = h5[key]
         if len(group.keys()) != len(variables):
             _mismatch(skip_mismatch, f"Layer '{layer.name}' ({type(layer).__name__}) expects "
                       f"{len(variables)} variables, but '{key}'{where} holds {len(group.keys())}")
             continue
-        values = [np.asarray(group[str(i)]) for i in range(len(variables))]
-        bad = [(v, a) for v, a in zip(variables, values) if tuple(v.shape) != a.shape]
+        datasets = [source.dataset(group, str(i), f"{key}/{i}") for i in range(len(variables))]
+        bad = [(v, d, i) for i, (v, d) in enumerate(zip(variables, datasets))
+               if tuple(v.shape) != d.shape]
         if bad:
-            v, a = bad[0]
+            v, d, i = bad[0]
             _mismatch(skip_mismatch, f"Layer '{layer.name}': variable '{v.name}' has shape "
-                      f"{tuple(v.shape)}, but '{key}'{where} holds shape {a.shape}")
+                      f"{tuple(v.shape)}, but '{key}/{i}'{where} holds shape {d.shape}")
             continue
+        values = [source.read(d, f"{key}/{i}") for i, d in enumerate(datasets)]
         pending.append((variables, values))
+    # weights no layer took: the file holds another model (loading it would leave this
+    # one's weights as initialized, silently)
+    unused = sorted({p.rsplit("/", 1)[0] for p, _ in source.datasets
+                     if p.rsplit("/", 1)[0].endswith("vars") and not p.startswith("optimizer/")}
+                    - used)
+    if unused:
+        _mismatch(skip_mismatch, f"'{source.filename}' holds weights that no layer of model "
+                  f"'{model.name}' takes: {unused[:5]}{'...' if len(unused) > 5 else ''}")
     for variables, values in pending:  # assign only once everything matched
         for var, value in zip(variables, values):
             var.assign(value.astype(var.data.dtype, copy=False))
     opt = getattr(model, "optimizer", None)
-    if include_optimizer and opt is not None and "optimizer/vars" in h5:
-        load_optimizer_state(model, h5["optimizer/vars"])
+    if include_optimizer and opt is not None:
+        group = source.group("optimizer/vars")
+        if group is not None:
+            load_optimizer_state(model, group, source)
 
 
-def load_optimizer_state(model, group):
+def load_optimizer_state(model, group, source):
     """Restore optimizer state saved after training: the optimizer is built first."""
     opt = model.optimizer
     n_saved = len(group.keys())
     if not opt.built and n_saved > len(opt.variables):
         opt.build(model.trainable_weights)
     variables = optimizer_variables(opt)
-    values = [np.asarray(group[str(i)]) for i in range(n_saved)] \
+    datasets = [source.dataset(group, str(i), f"optimizer/vars/{i}") for i in range(n_saved)] \
         if len(variables) == n_saved else None
-    if values is None or any(tuple(v.data.shape) != a.shape for v, a in zip(variables, values)):
+    if datasets is None or any(tuple(v.data.shape) != d.shape
+                               for v, d in zip(variables, datasets)):
         warnings.warn(f"Skipping the optimizer state: the optimizer has {len(variables)} "
                       f"variables, the file {n_saved} (or their shapes differ)", stacklevel=3)
         return
+    values = [source.read(d, f"optimizer/vars/{i}") for i, d in enumerate(datasets)]
     for var, value in zip(variables, values):
         var.assign(value.astype(var.data.dtype, copy=False))
 

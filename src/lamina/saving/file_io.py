@@ -1,7 +1,8 @@
 """Writing files all at once or not at all, and clear errors for unreadable ones."""
 import os
 
-from lamina.utils.file_io import atomic_path  # noqa: F401  (saving's writers use it)
+# saving's writers and readers use these
+from lamina.utils.file_io import atomic_folder, atomic_path, recover_folder  # noqa: F401
 
 
 def check_overwrite(filepath, overwrite):

@@ -12,7 +12,7 @@ import hashlib
 import os
 import tempfile
 
-from lamina.utils.file_io import atomic_path
+from lamina.utils.file_io import atomic_path, remove_stale_temps
 
 DATA_HOME_ENV = "LAMINA_HOME"
 _CHUNK = 1 << 20
@@ -83,9 +83,10 @@ def get_file(fname=None, origin=None, file_hash=None, cache_subdir="datasets", c
     The file lives at ``cache_dir/cache_subdir/fname`` (``cache_dir`` defaults to
     ``$LAMINA_HOME`` or ``~/.lamina``; an absolute ``fname`` is used as is). A
     cached file is returned as is when ``file_hash`` is None or matches it;
-    otherwise it is (re)downloaded to a temporary file in the same folder, its
-    sha256 checked, and only then renamed into place, so a failed or corrupt
-    download never leaves a half-written file behind.
+    otherwise it is (re)downloaded to a temporary ``.part`` file in the same
+    folder, its sha256 checked, fsynced and only then renamed into place, so a
+    failed or corrupt download never leaves a half-written file behind; the
+    ``.part`` files of downloads killed earlier are removed on the next call.
 
     Args:
         fname: file name in the cache; default: the last part of ``origin``.
@@ -125,6 +126,9 @@ def get_file(fname=None, origin=None, file_hash=None, cache_subdir="datasets", c
         # A read-only home (containers, CI) should not stop a download.
         datadir = os.path.join(tempfile.gettempdir(), ".lamina", cache_subdir)
     fpath = os.path.join(datadir, os.path.expanduser(os.fspath(fname)))
+    # `.part` files of downloads killed earlier (a live one of another thread or process
+    # stays); done on a cache hit too, which never reaches atomic_path
+    remove_stale_temps(fpath)
 
     stale = ""
     if os.path.isfile(fpath):

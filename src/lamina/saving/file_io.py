@@ -18,7 +18,8 @@ import os
 import h5py
 import numpy as np
 
-from lamina.utils.file_io import atomic_path  # noqa: F401  (saving's writers use it)
+# saving's writers and readers use these
+from lamina.utils.file_io import atomic_folder, atomic_path, recover_folder  # noqa: F401
 
 # A dataset may declare at most this many bytes beyond _H5_MAX_EXPANSION times the bytes
 # that hold it (compressed chunks legitimately store less than they declare; gzip tops out

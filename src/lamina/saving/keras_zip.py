@@ -16,13 +16,14 @@ import datetime
 import io
 import json
 import os
+import re
 import zipfile
 import zlib
 
 import h5py
 
 from lamina.saving import serialization, weights_h5
-from lamina.saving.file_io import H5Source, atomic_path, corrupted
+from lamina.saving.file_io import H5Source, atomic_folder, atomic_path, corrupted
 
 KERAS_VERSION = "3.15.1"  # the Keras 3 release whose format these files follow
 CONFIG, METADATA, WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
@@ -52,17 +53,40 @@ def save_model(model, filepath, zipped=True):
     metadata = json.dumps(_metadata())
     weights = weights_bytes(model)
     if not zipped:
-        os.makedirs(filepath, exist_ok=True)
-        for name, data in ((METADATA, metadata.encode()), (CONFIG, config.encode()),
-                           (WEIGHTS, weights)):
-            with atomic_path(os.path.join(filepath, name)) as tmp, open(tmp, "wb") as fh:
-                fh.write(data)
+        # the whole folder at once (atomic_folder), never a config of one save beside the
+        # weights of another
+        with atomic_folder(filepath, replaceable=_replaceable(filepath)) as tmp:
+            for name, data in ((METADATA, metadata.encode()), (CONFIG, config.encode()),
+                               (WEIGHTS, weights)):
+                with open(os.path.join(tmp, name), "wb") as fh:
+                    fh.write(data)
         return
     with atomic_path(filepath) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.writestr(METADATA, metadata)
             zf.writestr(CONFIG, config)
             zf.writestr(WEIGHTS, weights)
+
+
+# what a saved model folder may hold (Keras's own folders add assets/); anything else there
+# is someone's data, which replacing the folder would delete
+_MODEL_FOLDER_ENTRIES = (CONFIG, METADATA, WEIGHTS, "model.weights.npz", "assets")
+_OLD_MEMBER_TEMP = re.compile(r"\.(?:config|metadata)\.json\.[0-9a-f]{12}\.tmp\Z|"
+                              r"\.model\.weights\.h5\.[0-9a-f]{12}\.tmp\Z")
+
+
+def _replaceable(filepath):
+    def check(names):
+        foreign = [n for n in names
+                   if n not in _MODEL_FOLDER_ENTRIES and not _OLD_MEMBER_TEMP.match(n)]
+        if foreign:
+            return FileExistsError(
+                f"Cannot save the model to the folder '{filepath}': saving with "
+                f"zipped=False replaces the whole folder, and it holds files that are not "
+                f"part of a saved model ({', '.join(foreign[:5])}"
+                f"{', ...' if len(foreign) > 5 else ''}); save to a new or empty folder")
+        return None
+    return check
 
 
 def read_members(filepath):

@@ -24,6 +24,7 @@ from lamina.saving.file_io import (
     check_overwrite,
     corrupted,
     reading,
+    recover_folder,
 )
 
 _H5 = (".h5", ".hdf5")
@@ -54,7 +55,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
     >>> model = lamina.models.load_model("m.keras")
     """
-    filepath = os.fspath(filepath)
+    filepath = recover_folder(os.fspath(filepath))  # a folder save killed mid-swap
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No file or folder found at '{filepath}'")
     from lamina.saving.object_registration import custom_object_scope
@@ -89,7 +90,7 @@ def save_weights(model, filepath, overwrite=True):
 
 def load_weights(model, filepath, skip_mismatch=False, by_name=False):
     """Assign saved weights to ``model``; the file's layout decides how they are matched."""
-    filepath = os.fspath(filepath)
+    filepath = recover_folder(os.fspath(filepath))  # a folder save killed mid-swap
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No weights file found at '{filepath}'")
     if not model.built:

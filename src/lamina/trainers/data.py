@@ -54,6 +54,8 @@ def standardize_x(model, x, what):
 
 
 def standardize_y(model, y, what):
+    if y is None:  # a model compiled without a loss (trainer._check_xy lets only it pass)
+        return None
     if model._n_outputs() == 1:
         y = unwrap_single(y, model._output_names_for_logs(), f"{what}: y")
         return align_target(to_array(y, f"{what}: y"), model.output_shape)

@@ -462,11 +462,21 @@ class Model(Layer):
         """Save the model (config, weights, optimizer state): ``.keras`` is Keras 3's
         format, ``.h5`` Keras 2's. ``lamina.models.load_model`` reads it back."""
         from lamina.saving import save_model
+        if not self.built:  # as Keras 3: the config saves, the weights may not exist yet
+            import warnings
+            warnings.warn(f"You are saving model '{self.name}', which has not yet been built. "
+                          "It might not contain any weights yet. Consider building the model "
+                          "first by calling it on some data.", stacklevel=2)
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     def save_weights(self, filepath, overwrite=True):
         """Save the weights in Keras 3's layout (``*.weights.h5``; kerasR's ``model.h5`` too)."""
         from lamina.saving import save_weights
+        if not self.built:  # as Keras 3: a weights file of an unbuilt model would be empty
+            raise ValueError(
+                f"You are saving a model that has not yet been built: model '{self.name}' has "
+                "no weights yet, so the file would hold none. Build it first by calling it on "
+                "some data, fitting it, or calling model.build(input_shape).")
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):

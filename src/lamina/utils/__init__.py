@@ -1,4 +1,11 @@
-"""Small utilities shared across lamina."""
+"""Small utilities shared across lamina, and Keras 3's ``keras.utils`` names:
+``to_categorical``, ``normalize``, ``pad_sequences``, ``set_random_seed``, ``plot_model``.
+
+>>> from lamina.utils import to_categorical, pad_sequences
+"""
+from lamina.backend import set_random_seed
+from lamina.utils.numerical_utils import normalize, to_categorical
+from lamina.utils.sequence_utils import pad_sequences
 
 
 def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
@@ -17,3 +24,7 @@ def model_to_dot(model, **kwargs):
     """A model's graph as a ``pydot.Dot`` (needs ``lamina[plot]``)."""
     from lamina.utils.plot import model_to_dot as _to_dot
     return _to_dot(model, **kwargs)
+
+
+__all__ = ["model_to_dot", "normalize", "pad_sequences", "plot_model", "set_random_seed",
+           "to_categorical"]

@@ -24,7 +24,7 @@ from lamina.trainers.data_adapters import (
     get_data_adapter,
     train_validation_split,
 )
-from lamina.trainers.data_adapters.arrays import concat_outputs
+from lamina.trainers.data_adapters.arrays import concat_outputs, num_samples
 from lamina.trainers.epoch_iterator import EpochIterator
 from lamina.utils.progbar import Progbar
 
@@ -134,8 +134,19 @@ def _train_epoch(model, iterator, cbs, train_step, logs_fn, update, epoch, progr
 def _validation(model, data, validation_data, validation_split):
     """(the data to train on, (x, y, sw) to validate on or None)."""
     if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "fit: validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"val_sample_weight), got {type(validation_data).__name__}"
+                + (f" of length {len(validation_data)}"
+                   if isinstance(validation_data, (tuple, list)) else ""))
         vx, vy, vsw = (tuple(validation_data) + (None,))[:3]
-        return data, standardize_data(model, vx, vy, vsw, "validation_data")
+        val = standardize_data(model, vx, vy, vsw, "validation_data")
+        if val[1] is not None:
+            num_samples(list(val), ["validation_data x", "validation_data y",
+                                    "validation_data sample_weight"])
+        args.check_sample_weight(val[2], len(val[0]), "fit: validation_data")
+        return data, val
     if validation_split:
         train, val = train_validation_split(data.arrays, validation_split, "fit")
         return ArrayDataAdapter(*train, batch_size=data.batch_size, shuffle=data.shuffle), val

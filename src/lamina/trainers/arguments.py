@@ -13,7 +13,8 @@ import numpy as np
 
 
 def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    return type(value) is int or (isinstance(value, numbers.Integral)  # fast path first
+                                  and not isinstance(value, (bool, np.bool_)))
 
 
 def positive_int(value, name, what, default=None):
@@ -34,7 +35,9 @@ def nonnegative_int(value, name, what):
 
 def verbose_level(value, what):
     """``verbose``: "auto" (1), 0 (silent), 1 (progress bar) or 2 (one line per epoch)."""
-    if value == "auto" and isinstance(value, str):
+    if type(value) is int and 0 <= value <= 2:  # the usual case, checked cheaply
+        return value
+    if isinstance(value, str) and value == "auto":
         return 1
     if not _is_int(value) or value not in (0, 1, 2):
         raise ValueError(f"{what}: verbose must be 'auto', 0, 1 or 2, got {value!r}")

@@ -204,8 +204,6 @@ def test_add_loss_works_with_fit_and_a_compiled_loss():
     np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="compile() without a loss is refused, though the model "
-                   "has an add_loss loss to minimize")
 def test_add_loss_works_with_fit_and_no_compiled_loss():
     inputs = keras.Input(shape=(3,))
     outputs = ActivityRegularizationLayer()(inputs)

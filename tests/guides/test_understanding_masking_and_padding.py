@@ -27,13 +27,9 @@ SHAPE_DRY_RUN_GAP = ("custom layers whose call takes a mask, or that return a li
 
 
 def _padded_inputs():
-    # keras.utils.pad_sequences is missing (see test_padding_sequence_data); lamina has the
-    # Keras 2 path.
-    return keras.preprocessing.sequence.pad_sequences(raw_inputs, padding="post")
+    return keras.utils.pad_sequences(raw_inputs, padding="post")
 
 
-@pytest.mark.xfail(strict=True, reason="keras.utils.pad_sequences missing from lamina.utils "
-                   "(only lamina.preprocessing.sequence.pad_sequences exists)")
 def test_padding_sequence_data():
     padded_inputs = keras.utils.pad_sequences(raw_inputs, padding="post")
     np.testing.assert_array_equal(padded_inputs, PADDED)

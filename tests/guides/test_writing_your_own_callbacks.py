@@ -10,9 +10,6 @@ import pytest
 
 import lamina as keras
 
-TEST_HOOKS_GAP = ("evaluate()/predict() never call callbacks' on_test_*/on_predict_* hooks "
-                  "and fit's validation calls no on_test_* hook")
-
 
 def get_model():
     model = keras.Sequential()
@@ -103,8 +100,6 @@ def test_basic_example_fit_fires_the_training_hooks():
     assert set(epoch_keys) == {"loss", "mean_absolute_error"}
 
 
-@pytest.mark.xfail(strict=True, reason=TEST_HOOKS_GAP + ": fit(validation_split=0.5) fires no "
-                   "on_test_begin/on_test_batch_*/on_test_end")
 def test_basic_example_fit_validation_fires_the_test_hooks():
     x_train, y_train = _mnist_like()
     model = get_model()
@@ -119,7 +114,6 @@ def test_basic_example_fit_validation_fires_the_test_hooks():
                                "val_mean_absolute_error"}
 
 
-@pytest.mark.xfail(strict=True, reason=TEST_HOOKS_GAP + ": evaluate(callbacks=[...]) calls none")
 def test_basic_example_evaluate_fires_the_test_hooks():
     x_test, y_test = _mnist_like()
     model = get_model()
@@ -133,7 +127,6 @@ def test_basic_example_evaluate_fires_the_test_hooks():
         "on_test_end"]
 
 
-@pytest.mark.xfail(strict=True, reason=TEST_HOOKS_GAP + ": predict(callbacks=[...]) calls none")
 def test_basic_example_predict_fires_the_predict_hooks():
     x_test, y_test = _mnist_like()
     model = get_model()
@@ -187,8 +180,6 @@ def test_usage_of_logs_dict_in_fit():
     assert callback.seen["train_batch"][1] == pytest.approx(history.history["loss"][0])
 
 
-@pytest.mark.xfail(strict=True, reason=TEST_HOOKS_GAP + ": evaluate never calls "
-                   "on_test_batch_end, so its logs['loss'] is never seen")
 def test_usage_of_logs_dict_in_evaluate():
     x_test, y_test = _mnist_like()
     model = get_model()

@@ -19,12 +19,6 @@ from lamina import backend
 from lamina.kerasr import *  # R's library(kerasR)
 from lamina.kerasr import keras_check  # internal in kerasR; its tests call it
 
-# Every block but three ends with expect_false(mod$stateful): Keras 2's Model.stateful.
-STATEFUL = pytest.mark.xfail(
-    strict=True, raises=AttributeError,
-    reason="needs lamina.models.Model.stateful (Keras 2's property: any layer stateful)")
-
-
 # ------------------------------------------------------------------ R's helpers
 
 
@@ -153,7 +147,6 @@ def test_applications(imagenet_files, monkeypatch):
 # ------------------------------------------------------------------ test-callbacks.R
 
 
-@STATEFUL
 def test_callbacks(tmp_path):
     X_train, Y_train = _dense_classifier_data()
 
@@ -213,7 +206,6 @@ def test_model_checkpoint_writes_hdf5_to_a_name_without_extension(tmp_path):
 # ------------------------------------------------------------------ test-constraints.R
 
 
-@STATEFUL
 def test_constraints_dense_model():
     X_train, Y_train = _dense_classifier_data()
 
@@ -240,7 +232,6 @@ def test_constraints_dense_model():
 # ------------------------------------------------------------------ test-convolutional.R
 
 
-@STATEFUL
 def test_convolutional_layers():
     X_train, Y_train = _image_data()
 
@@ -319,7 +310,6 @@ def keras_dataset_files(tmp_path, monkeypatch):
     return files
 
 
-@STATEFUL
 def test_datasets_dense_model(keras_dataset_files):
     boston = load_boston_housing()
     X_train = normalize(boston.X_train, 0)
@@ -386,7 +376,6 @@ def test_dense_model():
 # ------------------------------------------------------------------ test-dropout.R
 
 
-@STATEFUL
 def test_dropout():
     X_train, Y_train = _image_data()
 
@@ -412,7 +401,6 @@ def test_dropout():
 # ------------------------------------------------------------------ test-embeddings.R
 
 
-@STATEFUL
 def test_embeddings():
     X_train, Y_train = _sequence_data()
 
@@ -433,7 +421,6 @@ def test_embeddings():
 # ------------------------------------------------------------------ test-initializers.R
 
 
-@STATEFUL
 def test_initalizers():
     X_train, Y_train = _dense_classifier_data()
 
@@ -467,7 +454,6 @@ def test_initalizers():
 # ------------------------------------------------------------------ test-layer_wrappers.R
 
 
-@STATEFUL
 def test_layer_wrappers():
     X_train, Y_train = _sequence_data()
 
@@ -489,7 +475,6 @@ def test_layer_wrappers():
 # ------------------------------------------------------------------ test-layers.R
 
 
-@STATEFUL
 def test_layers():
     X_train, Y_train = _dense_classifier_data()
 
@@ -511,7 +496,6 @@ def test_layers():
 # ------------------------------------------------------------------ test-layers_advanced_activations.R
 
 
-@STATEFUL
 def test_advanced_activations():
     X_train, Y_train = _dense_classifier_data()
 
@@ -538,7 +522,6 @@ def test_advanced_activations():
 # ------------------------------------------------------------------ test-layers_normalization.R
 
 
-@STATEFUL
 def test_layer_normalizations():
     X_train, Y_train = _dense_classifier_data()
 
@@ -562,7 +545,6 @@ def test_layer_normalizations():
 # ------------------------------------------------------------------ test-load_save.R
 
 
-@STATEFUL
 def test_loading_and_saving(tmp_path):
     # X_train <- matrix(rnorm(100 * 10), nrow = 100)  (commented out in kerasR's test)
     # Y_train <- to_categorical(matrix(sample(0:2, 100, TRUE), ncol = 1), 3)
@@ -629,7 +611,6 @@ def test_locally_connected_layers():
 # ------------------------------------------------------------------ test-noise.R
 
 
-@STATEFUL
 def test_noise_layers():
     X_train, Y_train = _dense_classifier_data()
 
@@ -655,7 +636,6 @@ def test_noise_layers():
 # ------------------------------------------------------------------ test-optimizers.R
 
 
-@STATEFUL
 def test_optimizers():
     X_train, Y_train = _dense_classifier_data()
 
@@ -719,7 +699,6 @@ def test_optimizers():
 # ------------------------------------------------------------------ test-pooling.R
 
 
-@STATEFUL
 def test_pooling():
     X_train, Y_train = _image_data()
 
@@ -768,7 +747,6 @@ def test_pooling():
 # ------------------------------------------------------------------ test-predict.R
 
 
-@STATEFUL
 def test_prediction():
     X_train, Y_train = _dense_classifier_data()
 
@@ -857,7 +835,6 @@ def test_preprocessing():
 # ------------------------------------------------------------------ test-recurrent.R
 
 
-@STATEFUL
 def test_recurrent_layers():
     X_train, Y_train = _sequence_data()
 
@@ -886,7 +863,6 @@ def test_recurrent_layers():
 # ------------------------------------------------------------------ test-regularizers.R
 
 
-@STATEFUL
 def test_regularizers():
     X_train, Y_train = _dense_classifier_data()
 

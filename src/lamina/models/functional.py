@@ -305,10 +305,9 @@ def _map_graph(inputs, outputs):
         by_id[id(t._layer)] = t._layer
     layers = sorted(by_id.values(), key=lambda la: (-layer_depth[id(la)], first_seen[id(la)]))
     names = [la.name for la in layers]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise ValueError(f"The layer name(s) {dup} are used more than once in the model; every "
-                         "layer of a model needs a unique name")
+    for name in sorted({n for n in names if names.count(n) > 1}):  # Keras 3's words
+        raise ValueError(f"The name '{name}' is used {names.count(name)} times in the model. "
+                         "All operation names should be unique.")
     return nodes, layers
 
 

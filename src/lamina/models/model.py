@@ -17,6 +17,24 @@ from lamina.trainers.data_adapters.arrays import Arrays  # noqa: F401 (a recorde
 from lamina.utils.progbar import Progbar  # noqa: F401 (a recorded public path)
 
 
+def _check_compile_arguments(metrics, weighted_metrics, loss_weights):
+    """compile's metrics and loss_weights in the forms Keras 3 takes (a lone string would
+    otherwise be walked letter by letter)."""
+    for name, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
+        if value and not isinstance(value, (list, tuple, dict)):
+            raise ValueError(
+                f"compile: expected `{name}` argument to be a list, tuple, or dict. Received "
+                f"instead: {name}={value!r} of type {type(value).__name__}; for one metric "
+                f"write {name}=[{value!r}]")
+    if loss_weights is not None and (
+            isinstance(loss_weights, (bool, str))
+            or not isinstance(loss_weights, (int, float, list, tuple, dict))):
+        raise ValueError(
+            "compile: expected `loss_weights` argument to be a float (single output case) or "
+            f"a list, tuple, or dict (one weight per output). Received instead: "
+            f"loss_weights={loss_weights!r} of type {type(loss_weights).__name__}")
+
+
 def _functional_args(args, kwargs):
     """Whether Model.__init__ got (inputs, outputs), as Keras decides it."""
     return (len(args) == 2 or (len(args) == 1 and "outputs" in kwargs)
@@ -173,9 +191,9 @@ class Model(Layer):
                 jit_compile=None, auto_scale_loss=None):
         """Configure training: the optimizer, the loss and the metrics (objects or names)."""
         from lamina import losses, optimizers
-        if loss is None and not steps.custom_train_step(self):  # Keras's guide: own loss there
-            raise ValueError("compile: a loss is required, e.g. loss='mse' or "
-                             "loss=lamina.losses.MeanSquaredError()")
+        # loss=None is allowed, as in Keras: the model's add_loss terms are then the loss
+        # (a VAE, an endpoint layer); fit fails at its first step if there are none
+        _check_compile_arguments(metrics, weighted_metrics, loss_weights)
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         # several outputs: losses, weights and metrics per output (lists or dicts), resolved
@@ -212,10 +230,9 @@ class Model(Layer):
         weight = multi_io._per_output(self._loss_weights_spec, names, "loss_weights", 1.0)[0]
         metrics = multi_io._metrics_per_output(self._metrics_spec, names)[0]
         weighted = multi_io._metrics_per_output(self._weighted_metrics_spec, names)[0]
-        if loss is None:
-            raise ValueError(f"compile: no loss given for the output {names[0]!r}")
-        fn = losses.resolve(loss)
-        self._loss_fn = fn if weight in (None, 1.0) else multi_io.ScaledLoss(fn, float(weight))
+        fn = None if loss is None else losses.resolve(loss)
+        self._loss_fn = (fn if weight in (None, 1.0) or fn is None
+                         else multi_io.ScaledLoss(fn, float(weight)))
         self._loss_id = loss
         self._metric_ids = metrics + weighted
         self._weighted = [False] * len(metrics) + [True] * len(weighted)
@@ -288,14 +305,43 @@ class Model(Layer):
         return out
 
     def _loss_value(self, y, out, sw):
-        loss = self._loss_fn(y, out, sw)
+        fn = self._loss_fn
+        loss = None if fn is None else fn(y, out, sw)
         if self._has_reg or layer_module.add_loss_used[0]:  # add_loss may come from any call
             for term in self._regularization_terms():
-                loss = loss + term
+                loss = term if loss is None else loss + term
+        if loss is None:  # compiled without a loss, and no layer added one (as Keras)
+            raise ValueError(
+                f"No loss to compute for model '{self.name}': it was compiled without a "
+                "loss and none of its layers adds one with add_loss(). Provide a `loss` "
+                "argument in compile(), e.g. compile(optimizer='adam', loss='mse').")
         return loss
 
     def _has_stateful_layers(self):
-        return any(getattr(layer, "stateful", False) for layer in self._all_layers())
+        return any(getattr(layer, "stateful", False) for layer in self._all_layers()
+                   if layer is not self)
+
+    @property
+    def stateful(self):
+        """Whether any layer is stateful (an RNN with ``stateful=True``): Keras 2's
+        ``Model.stateful``, which kerasR reads."""
+        override = self.__dict__.get("_stateful")
+        return self._has_stateful_layers() if override is None else override
+
+    @stateful.setter
+    def stateful(self, value):  # a subclass may declare itself stateful
+        self.__dict__["_stateful"] = bool(value)
+
+    def count_params(self):
+        """The number of scalars in the model's weights; an unbuilt model has none yet, so
+        this raises, as in Keras."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call count_params on layer '{self.name}', but the layer isn't "
+                f"built. Build it first: call it on data, fit it, give its first layer an "
+                f"input_shape (or start it with lamina.Input), or call "
+                f"{self.name}.build(input_shape).")
+        return super().count_params()
 
 
     # --- one step ------------------------------------------------------------------------
@@ -416,11 +462,21 @@ class Model(Layer):
         """Save the model (config, weights, optimizer state): ``.keras`` is Keras 3's
         format, ``.h5`` Keras 2's. ``lamina.models.load_model`` reads it back."""
         from lamina.saving import save_model
+        if not self.built:  # as Keras 3: the config saves, the weights may not exist yet
+            import warnings
+            warnings.warn(f"You are saving model '{self.name}', which has not yet been built. "
+                          "It might not contain any weights yet. Consider building the model "
+                          "first by calling it on some data.", stacklevel=2)
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     def save_weights(self, filepath, overwrite=True):
         """Save the weights in Keras 3's layout (``*.weights.h5``; kerasR's ``model.h5`` too)."""
         from lamina.saving import save_weights
+        if not self.built:  # as Keras 3: a weights file of an unbuilt model would be empty
+            raise ValueError(
+                f"You are saving a model that has not yet been built: model '{self.name}' has "
+                "no weights yet, so the file would hold none. Build it first by calling it on "
+                "some data, fitting it, or calling model.build(input_shape).")
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):

@@ -133,8 +133,7 @@ def resolve(model, names, shapes):
     from lamina import losses
     from lamina import metrics as metrics_mod
     loss_ids = _per_output(model._loss_spec, names, "loss")
-    if all(lid is None for lid in loss_ids):
-        raise ValueError(f"compile: no output has a loss; outputs are {names}")
+    # no loss for any output: the add_loss terms are the loss (Model._loss_value checks)
     weights = _per_output(model._loss_weights_spec, names, "loss_weights", default=1.0)
     weights = [1.0 if w is None else float(w) for w in weights]
     fns = [None if lid is None else losses.resolve(lid) for lid in loss_ids]

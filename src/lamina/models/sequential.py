@@ -45,6 +45,13 @@ class Sequential(Model):
             raise TypeError(f"Sequential.add: expected a lamina Layer, got {type(layer).__name__}")
         if any(layer is other for other in self._sublayers):
             raise ValueError(f"Sequential.add: layer '{layer.name}' is already in the model")
+        taken = [la.name for la in self._sublayers] + (
+            [self._input_layer.name] if self._input_layer is not None else [])
+        if layer.name in taken:  # as Keras 3: weights are saved (and found) by layer name
+            raise ValueError(
+                "All layers added to a Sequential model should have unique names. Name "
+                f"'{layer.name}' is already the name of a layer in this model. Update the "
+                "`name` argument to pass a unique name.")
         self._sublayers.append(layer)
         self._invalidate()
         self._rebuild()

@@ -54,6 +54,8 @@ def standardize_x(model, x, what):
 
 
 def standardize_y(model, y, what):
+    if y is None:  # a model compiled without a loss (trainer._check_xy lets only it pass)
+        return None
     if model._n_outputs() == 1:
         y = unwrap_single(y, model._output_names_for_logs(), f"{what}: y")
         return align_target(to_array(y, f"{what}: y"), model.output_shape)
@@ -81,7 +83,11 @@ def standardize_sample_weight(model, sample_weight, what):
         parts = structure_to_list(sample_weight, model._output_names_for_logs(),
                                   f"{what}: sample_weight", allow_missing=True)
         return Arrays([None if p is None else np.asarray(p, dtype=np.float64) for p in parts])
-    return np.asarray(sample_weight, dtype=np.float64)
+    try:
+        return np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{what}: sample_weight must be an array of numbers (one weight per "
+                         f"sample), got {type(sample_weight).__name__} ({e})") from None
 
 
 def for_loss(model, y, y_pred, sample_weight):

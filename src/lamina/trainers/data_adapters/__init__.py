@@ -19,6 +19,8 @@ per process for distributed training):
 The loop (``lamina.trainers.trainer``) sees only the ``DataAdapter`` interface, through
 ``EpochIterator``.
 """
+from lamina.trainers.arguments import check_sample_weight
+from lamina.trainers.arguments import class_weight as check_class_weight
 from lamina.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 from lamina.trainers.data_adapters.arrays import Arrays, num_samples
 from lamina.trainers.data_adapters.data_adapter import DataAdapter
@@ -40,8 +42,11 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=Fal
     ``lamina.trainers.data.standardizer``); ``y`` must then have as many samples as ``x``,
     and ``class_weight`` (one output) multiplies into the sample weights."""
     check_supported(x, what)
+    class_weight = check_class_weight(class_weight, what)
     if standardize is not None:
         x, y, sample_weight = standardize(x, y, sample_weight)
+    if y is not None and sample_weight is not None and not isinstance(sample_weight, Arrays):
+        check_sample_weight(sample_weight, len(x), what)
     if y is not None:
         num_samples([x, y, sample_weight], ["x", "y", "sample_weight"])
     if class_weight is not None:

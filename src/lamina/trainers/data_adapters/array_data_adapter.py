@@ -42,7 +42,7 @@ class ArrayDataAdapter(DataAdapter):
         x, y, sw = self.x, self.y, self.sample_weight
         if self.shuffle and self._num_samples > 1:
             order = rng.permutation(self._num_samples)
-            x, y = x[order], y[order]
+            x, y = x[order], None if y is None else y[order]
             sw = None if sw is None else sw[order]
         self._epoch = (x, y, sw)
 

@@ -39,8 +39,10 @@ def train_validation_split(arrays, validation_split, what="fit"):
     if split == 0 or split == n:
         raise ValueError(f"{what}: validation_split={validation_split} of {n} samples leaves "
                          "no training or no validation data")
-    val = (x[split:], y[split:], None if sw is None else sw[split:])
-    return (x[:split], y[:split], None if sw is None else sw[:split]), val
+    def take(a, part):
+        return None if a is None else a[part]
+    val = (x[split:], take(y, slice(split, None)), take(sw, slice(split, None)))
+    return (x[:split], take(y, slice(None, split)), take(sw, slice(None, split))), val
 
 
 def unsupported_kind(x):
